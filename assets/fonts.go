@@ -5,8 +5,10 @@ package assets
 
 import "embed"
 
-// Fonts holds the embedded TrueType fonts, read as "fonts/LiberationSerif-Regular.ttf"
-// and "fonts/LiberationSerif-Bold.ttf".
+// Fonts holds the embedded TrueType fonts: Liberation Serif (regular, bold,
+// italic, bold italic) for PDF reports and signature stamps, and Liberation Sans
+// and Liberation Mono for the desktop app's theme, all with every Vietnamese
+// letter. Read them as "fonts/LiberationSerif-Regular.ttf" and so on.
 //
 //go:embed fonts/*.ttf
 var Fonts embed.FS

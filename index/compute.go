@@ -183,24 +183,22 @@ func Compute(s *Snapshot) (*Result, error) {
 	}
 
 	plans := make(map[string]*blockPlan, len(s.Blocks))
-	leafIdxByFw := map[string]map[string]int{}
+	leafIdxByFw := map[*Framework]map[string]int{}
 	for _, b := range s.Blocks {
 		fw, ok := s.Frameworks[b.Framework]
 		if !ok || fw == nil {
 			return nil, fmt.Errorf("compute: block %s uses unknown framework %q", b.Code, b.Framework)
 		}
-		idx, ok := leafIdxByFw[fw.Code]
+		idx, ok := leafIdxByFw[fw]
 		if !ok {
 			if fw.byCode == nil {
-				if err := fw.Validate(); err != nil {
-					return nil, fmt.Errorf("compute: %w", err)
-				}
+				return nil, fmt.Errorf("compute: framework %s was not validated", fw.Code)
 			}
 			idx = make(map[string]int, len(fw.leaves))
 			for i, l := range fw.leaves {
 				idx[l.Code] = i
 			}
-			leafIdxByFw[fw.Code] = idx
+			leafIdxByFw[fw] = idx
 		}
 		p := &blockPlan{block: b, fw: fw, leafIdx: idx, assigned: make([][]string, len(fw.leaves)),
 			fields: fw.ScoredFields(), leafFld: make([]int, len(fw.leaves))}

@@ -401,6 +401,7 @@ func TestComputeRefusesUnknown(t *testing.T) {
 		}, "round 3"},
 		{"unknown framework", func(s *Snapshot) { s.Blocks[0].Framework = "nope" }, `unknown framework "nope"`},
 		{"unknown rule", func(s *Snapshot) { s.Period.Rule = "vote" }, `unknown consolidation rule`},
+		{"unvalidated framework", func(s *Snapshot) { s.Frameworks["test"] = testFramework() }, "was not validated"},
 	}
 	for _, tc := range tests {
 		s := snapshot("U")
@@ -431,6 +432,9 @@ func TestCentralAgencyScale(t *testing.T) {
 			{Code: "1", Title: "a", Max: 4000, Method: Appraisal},
 			{Code: "2", Title: "b", Max: 2000, Method: Survey},
 		}}
+	if err := f.Validate(); err != nil {
+		t.Fatal(err)
+	}
 	s := &Snapshot{
 		Frameworks:  map[string]*Framework{"tw": f},
 		Blocks:      []Block{{Code: "TW", Framework: "tw"}},
@@ -445,5 +449,27 @@ func TestCentralAgencyScale(t *testing.T) {
 	}
 	if u := res.Unit("KB"); u.Total != 5250 || u.Index != 8750 || u.Index.VI() != "87,50" {
 		t.Fatalf("got total %s index %s", u.Total, u.Index)
+	}
+}
+
+func TestTwoVersionsOfOneFramework(t *testing.T) {
+	// Two blocks on two versions of a framework sharing one code.
+	s := snapshot("U")
+	v2 := testFramework()
+	v2.Version = 2
+	v2.Fields = v2.Fields[:2]
+	if err := v2.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s.Frameworks["test@2"] = v2
+	s.Blocks = append(s.Blocks, Block{Code: "XA", Framework: "test@2"})
+	s.Units = append(s.Units, Unit{Code: "X", Block: "XA", Active: true})
+	s.Appraisals = []AppraisalScore{{Member: "M", Unit: "X", Criterion: "2.1", Round: 1, Points: 100}}
+	res, err := Compute(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := len(res.Unit("X").Leaves); got != 6 {
+		t.Fatalf("unit on version 2 has %d leaves, want 6", got)
 	}
 }

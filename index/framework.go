@@ -105,7 +105,7 @@ func (f *Framework) Validate() error {
 		add("rounding rule %q is unknown (only %q)", f.Rounding, RoundingHalfUp2)
 	}
 	if f.Step == 0 {
-		f.Step = 1
+		f.Step = 1 // no step given: any hundredth of a point
 	}
 	if f.Step < 0 {
 		add("step %s is negative", f.Step)
@@ -122,6 +122,10 @@ func (f *Framework) Validate() error {
 	sums := map[Method]Points{}
 	var walk func(c *Criterion, parent *Criterion, field *Criterion)
 	walk = func(c *Criterion, parent *Criterion, field *Criterion) {
+		if c == nil {
+			add("a criterion under %q is empty (null)", codeOf(parent))
+			return
+		}
 		code := strings.TrimSpace(c.Code)
 		if code == "" {
 			add("a criterion under %q has an empty code", codeOf(parent))
@@ -147,7 +151,7 @@ func (f *Framework) Validate() error {
 			if !c.Method.Valid() {
 				add("criterion %s: method %q is not appraisal, survey, bonus or penalty", code, c.Method)
 			}
-			if c.Method == Appraisal && f.Step > 0 && c.Max%f.Step != 0 {
+			if c.Method != Survey && f.Step > 0 && c.Max%f.Step != 0 {
 				add("criterion %s: max %s is not a multiple of the step %s", code, c.Max, f.Step)
 			}
 			sums[c.Method] += c.Max

@@ -131,7 +131,10 @@ func (p Points) MarshalJSON() ([]byte, error) { return []byte(p.String()), nil }
 
 // UnmarshalJSON reads a JSON number (or a string holding one) of at most two decimals.
 func (p *Points) UnmarshalJSON(b []byte) error {
-	v, err := parseHundredths(strings.Trim(string(b), `"`))
+	if string(b) == "null" {
+		return nil
+	}
+	v, err := parseHundredths(unquote(b))
 	if err != nil {
 		return err
 	}
@@ -150,7 +153,10 @@ func (p Percent) MarshalJSON() ([]byte, error) { return []byte(p.String()), nil 
 
 // UnmarshalJSON reads a JSON number (or a string holding one) of at most two decimals.
 func (p *Percent) UnmarshalJSON(b []byte) error {
-	v, err := parseHundredths(strings.Trim(string(b), `"`))
+	if string(b) == "null" {
+		return nil
+	}
+	v, err := parseHundredths(unquote(b))
 	if err != nil {
 		return err
 	}
@@ -178,4 +184,13 @@ func PercentOf(part, whole Points) Percent {
 // ShareOf returns pct % of p, rounded half-up to hundredths of a point.
 func ShareOf(p Points, pct Percent) Points {
 	return Points(divRoundHalfUp(int64(p)*int64(pct), 10000))
+}
+
+// unquote strips one pair of JSON string quotes, if present.
+func unquote(b []byte) string {
+	s := string(b)
+	if len(s) >= 2 && s[0] == '"' && s[len(s)-1] == '"' {
+		return s[1 : len(s)-1]
+	}
+	return s
 }
