@@ -50,10 +50,10 @@ func TestComputeJSON(t *testing.T) {
 	out := mustCLI(t, "--db", db, "compute", "--format", "json")
 	var got struct {
 		Units []struct {
-			Code, Name, Block, Band                               string
+			Code, Name, Block, Band                              string
 			Appraisal, Survey, Bonus, Penalty, Total, Max, Index json.Number
-			Rank                                                  int
-			Fields                                                []struct {
+			Rank                                                 int
+			Fields                                               []struct {
 				Code               string
 				Points, Max, Index json.Number
 			}
