@@ -16,7 +16,6 @@ import (
 	"io/fs"
 	"math"
 	"math/rand/v2"
-	"parindex/report"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -48,17 +47,17 @@ func Scales() []Scale { return []Scale{Hanoi, City, National} }
 // Keys of Dataset.Settings: the header and signature block of the council's
 // report (Nghị định 30/2020/NĐ-CP, Phụ lục I).
 const (
-	SettingIssuingBody     = report.KeyIssuingBody     // issuing body, capitals: "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC"
-	SettingParentBody      = report.KeyParentBody      // the body above it: "UBND THÀNH PHỐ HÀ NỘI"
-	SettingNumber          = report.KeyNumber          // document number and symbol: "05/BC-HĐTĐ"
-	SettingPlace           = report.KeyPlace           // place of issue: "Hà Nội"
-	SettingDate            = report.KeyDate            // date of issue, ISO 8601: "2025-02-05"
-	SettingSummary         = report.KeySummary         // the summary line (trích yếu) under the document type
-	SettingSignerAuthority = report.KeySignerAuthority // "TM. HỘI ĐỒNG"
-	SettingSignerTitle     = report.KeySignerTitle     // "CHỦ TỊCH"
-	SettingSignerName      = report.KeySignerName      // the chair's name
-	SettingRecipients      = report.KeyRecipients      // distribution list (Nơi nhận), one recipient a line
-	SettingOpening         = report.KeyOpening         // the opening paragraph of the report
+	SettingIssuingBody     = "issuing_body"     // issuing body, capitals: "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC"
+	SettingParentBody      = "parent_body"      // the body above it: "UBND THÀNH PHỐ HÀ NỘI"
+	SettingNumber          = "number"           // document number and symbol: "05/BC-HĐTĐ"
+	SettingPlace           = "place"            // place of issue: "Hà Nội"
+	SettingDate            = "date"             // date of issue, ISO 8601: "2025-02-05"
+	SettingSummary         = "summary"          // the summary line (trích yếu) under the document type
+	SettingSignerAuthority = "signer_authority" // "TM. HỘI ĐỒNG"
+	SettingSignerTitle     = "signer_title"     // "CHỦ TỊCH"
+	SettingSignerName      = "signer_name"      // the chair's name
+	SettingRecipients      = "recipients"       // distribution list (Nơi nhận), one recipient a line
+	SettingOpening         = "opening"          // the opening paragraph of the report
 )
 
 // Dataset is a generated period with everything index.Compute needs, plus the

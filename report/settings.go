@@ -11,9 +11,7 @@ import (
 )
 
 // The keys of the period settings that ParseSettings reads. The store keeps
-// them as text, one value per key. Each key may also carry the prefix
-// "report." (as in "report.issuing_body"); the plain key wins when both are
-// set.
+// them as text, one value per key.
 const (
 	// KeyIssuingBody is the body issuing the report, e.g. "Hội đồng thẩm định
 	// Chỉ số CCHC thành phố"; printed in bold capitals.
@@ -50,9 +48,6 @@ const (
 	KeySummary = "summary"
 )
 
-// keyPrefix is the optional prefix of the setting keys.
-const keyPrefix = "report."
-
 // Vietnam's time zone (UTC+07:00), fixed: Vietnam has no daylight saving.
 var vietnam = time.FixedZone("+07", 7*3600)
 
@@ -77,13 +72,7 @@ type Settings struct {
 // constants). Unknown keys are ignored; a malformed date is an error; a
 // missing date leaves Date zero (the reports then refuse to build).
 func ParseSettings(m map[string]string) (Settings, error) {
-	raw := func(k string) string {
-		if v, ok := m[k]; ok {
-			return v
-		}
-		return m[keyPrefix+k]
-	}
-	get := func(k string) string { return nfc(strings.TrimSpace(raw(k))) }
+	get := func(k string) string { return nfc(strings.TrimSpace(m[k])) }
 	s := Settings{
 		IssuingBody:     get(KeyIssuingBody),
 		ParentBody:      get(KeyParentBody),
@@ -109,7 +98,7 @@ func ParseSettings(m map[string]string) (Settings, error) {
 		}
 		s.SignedAt = t
 	}
-	for _, line := range strings.Split(raw(KeyRecipients), "\n") {
+	for _, line := range strings.Split(m[KeyRecipients], "\n") {
 		line = strings.TrimSpace(nfc(line))
 		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(line, "-"), "–"))
 		if line != "" {
