@@ -6,7 +6,7 @@ APP_PACKAGES="gcc libc6-dev pkg-config libgl-dev libxcursor-dev libxrandr-dev li
 # Extra packages the test suite uses: a virtual screen for the smoke test, PDF
 # tools that check reports, LibreOffice to recalculate workbooks, mingw for the
 # Windows build check.
-TEST_PACKAGES="xvfb x11-utils xdotool imagemagick qpdf poppler-utils fonts-liberation2 libreoffice-calc-nogui gcc-mingw-w64-x86-64 file"
+TEST_PACKAGES="bc xvfb x11-utils xdotool imagemagick qpdf poppler-utils fonts-liberation2 libreoffice-calc-nogui gcc-mingw-w64-x86-64 file"
 
 use_go() {
 	if ! command -v go >/dev/null 2>&1; then
