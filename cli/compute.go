@@ -1,14 +1,13 @@
 package cli
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"text/tabwriter"
 
+	"parindex/exchange"
 	"parindex/index"
 )
 
@@ -84,20 +83,11 @@ func writeJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// ResultCSVHeader is the header row of the results CSV.
-var ResultCSVHeader = []string{"block", "rank", "code", "name", "appraisal", "survey", "bonus", "penalty", "total", "max", "index", "appraisal_index", "survey_index", "band"}
+// ResultCSVHeader is the header row of the results CSV (exchange.ResultsCSVHeader).
+var ResultCSVHeader = exchange.ResultsCSVHeader
 
-func writeResultCSV(w io.Writer, res *index.Result) error {
-	cw := csv.NewWriter(w)
-	cw.Write(ResultCSVHeader)
-	for _, u := range res.Units {
-		cw.Write([]string{u.Block, strconv.Itoa(u.Rank), u.Code, u.Name, u.Appraisal.String(), u.Survey.String(),
-			u.Bonus.String(), u.Penalty.String(), u.Total.String(), u.Max.String(), u.Index.String(),
-			u.AppraisalIndex.String(), u.SurveyIndex.String(), u.Band})
-	}
-	cw.Flush()
-	return cw.Error()
-}
+// writeResultCSV writes the results CSV, as export results --format csv does.
+func writeResultCSV(w io.Writer, res *index.Result) error { return exchange.WriteResultsCSV(w, res) }
 
 func writeResultTable(w io.Writer, res *index.Result) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
