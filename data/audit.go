@@ -151,9 +151,16 @@ type wtx struct {
 	nextID int64
 	stmts  map[string]*sql.Stmt
 	// loaded holds, for kinds read in bulk, entity -> canonical value of
-	// every row of the period.
+	// every row the transaction may write: load reads all the period's rows;
+	// a merge reads the member's rows of one round.
 	loaded map[*kind]map[string]string
 	report ApplyReport
+	// trusted lets the store's own package and return bookkeeping write in
+	// a member workspace; guard (loaded on the first write) refuses
+	// everything else there but the member's own appraisals.
+	trusted bool
+	guard   *memberGuard
+	removed int // rows removed by this transaction
 }
 
 // write runs fn in one immediate (write-locked) transaction with an audit
@@ -299,6 +306,9 @@ func (w *wtx) load(k *kind, period int64) error {
 // "<kind>.update".
 func (w *wtx) put(r rec, action, reason string) error {
 	r = r.withEntity()
+	if err := w.checkWorkspace(r); err != nil {
+		return err
+	}
 	old, exists, err := w.current(r)
 	if err != nil {
 		return err
@@ -337,6 +347,9 @@ func (w *wtx) put(r rec, action, reason string) error {
 // there was a row.
 func (w *wtx) remove(r rec, action, reason string) (bool, error) {
 	r = r.withEntity()
+	if err := w.checkWorkspace(r); err != nil {
+		return false, err
+	}
 	old, exists, err := w.current(r)
 	if err != nil || !exists {
 		return false, err
@@ -355,6 +368,7 @@ func (w *wtx) remove(r rec, action, reason string) (bool, error) {
 	if m, ok := w.loaded[r.k]; ok {
 		delete(m, ent)
 	}
+	w.removed++
 	return true, w.audit(action, ent, old, "", reason)
 }
 

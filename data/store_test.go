@@ -3,6 +3,7 @@ package data
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -45,14 +46,15 @@ func TestOpenNewerSchema(t *testing.T) {
 	must(t, err)
 	must(t, s.Close())
 	db := rawDB(t, path)
-	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (7, '0007_future.sql', 'x')`); err != nil {
+	future := SchemaVersion() + 5
+	if _, err := db.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, 'future.sql', 'x')`, future); err != nil {
 		t.Fatal(err)
 	}
 	_, err = Open(path)
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("open newer file: %v, want ErrNewerSchema", err)
 	}
-	want := "was written by a newer parindex (schema 7, this program knows 1): update parindex"
+	want := fmt.Sprintf("was written by a newer parindex (schema %d, this program knows %d): update parindex", future, SchemaVersion())
 	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), path) {
 		t.Errorf("message %q lacks %q or the path", err, want)
 	}
