@@ -3,6 +3,7 @@ package cli
 import (
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -113,8 +114,7 @@ func frameworkCommand() *command {
 					if err != nil {
 						return err
 					}
-					return writeOut(e, *out, func(w *os.File) error { return exchange.WriteFrameworkJSON(w, f) },
-						func() error { return exchange.WriteFrameworkJSON(e.Stdout, f) })
+					return writeOut(e, *out, func(w io.Writer) error { return exchange.WriteFrameworkJSON(w, f) })
 				},
 			},
 			{
@@ -175,36 +175,17 @@ func readFrameworkArg(name string) (*index.Framework, error) {
 	return exchange.ReadFrameworkJSON(f, name)
 }
 
-// writeOut writes to the file named out (atomically: a temporary file renamed
-// into place) or, when out is empty, to standard output.
-func writeOut(e *Env, out string, toFile func(*os.File) error, toStdout func() error) error {
+// writeOut writes to the file named out (atomically, see exchange.WriteFile)
+// or, when out is empty, to standard output.
+func writeOut(e *Env, out string, write func(io.Writer) error) error {
 	if out == "" {
-		return toStdout()
+		return write(e.Stdout)
 	}
-	return writeFileAtomic(out, toFile)
-}
-
-func writeFileAtomic(path string, write func(*os.File) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return exchange.WriteFile(out, write)
 }
 
 func writeBytes(path string, b []byte) error {
-	return writeFileAtomic(path, func(f *os.File) error { _, err := f.Write(b); return err })
+	return exchange.WriteFile(path, func(w io.Writer) error { _, err := w.Write(b); return err })
 }
 
 // runMembersList prints the council's members with their roles and fields.

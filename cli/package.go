@@ -406,7 +406,7 @@ func packageUnitSheetCommand() *command {
 				return err
 			}
 			var sh *exchange.UnitSheet
-			err = writeFileAtomic(*out, func(w *os.File) error {
+			err = exchange.WriteFile(*out, func(w io.Writer) error {
 				var err error
 				sh, err = exchange.ExportUnitSheet(s, p.ID, *unit, f, w, time.Time{})
 				return err
