@@ -278,7 +278,9 @@ func (ss *sheetsScreen) refreshLog() {
 	st := ss.st
 	events := ss.log.list()
 	if len(events) == 0 {
-		swap(ss.logBox, container.NewCenter(note(st.T("sheets.log.empty"))))
+		empty := widget.NewLabel(st.T("sheets.log.empty"))
+		empty.Importance = widget.LowImportance
+		swap(ss.logBox, container.NewCenter(empty))
 		return
 	}
 	ss.logView = newTable(&tableSpec{
@@ -1078,31 +1080,31 @@ var problemPatterns = []struct {
 	key    string
 	points bool // the captured parts are points, written with a decimal comma in Vietnamese
 }{
-	{regexp.MustCompile(`^unit "(.*)" does not exist in period (.*)$`), "sheets.pm.nounit"},
-	{regexp.MustCompile(`^unit (\S+) is inactive in period (.*)$`), "sheets.pm.inactive"},
-	{regexp.MustCompile(`^block "(.*)" does not exist in period (.*)$`), "sheets.pm.noblock"},
-	{regexp.MustCompile(`^criterion "(.*)" is not in framework (\S+)`), "sheets.pm.nocrit"},
-	{regexp.MustCompile(`^criterion (\S+) has sub-criteria`), "sheets.pm.parent"},
+	{regexp.MustCompile(`^unit "(.*)" does not exist in period (.*)$`), "sheets.pm.nounit", false},
+	{regexp.MustCompile(`^unit (\S+) is inactive in period (.*)$`), "sheets.pm.inactive", false},
+	{regexp.MustCompile(`^block "(.*)" does not exist in period (.*)$`), "sheets.pm.noblock", false},
+	{regexp.MustCompile(`^criterion "(.*)" is not in framework (\S+)`), "sheets.pm.nocrit", false},
+	{regexp.MustCompile(`^criterion (\S+) has sub-criteria`), "sheets.pm.parent", false},
 	{regexp.MustCompile(`^(\S+) is above the max (\S+)$`), "sheets.pm.abovemax", true},
 	{regexp.MustCompile(`^(\S+) is negative$`), "sheets.pm.negative", true},
 	{regexp.MustCompile(`^(\S+) is not a multiple of the step (\S+)$`), "sheets.pm.step", true},
 	{regexp.MustCompile(`^(\S+) has more than two decimals$`), "sheets.pm.decimals", true},
-	{regexp.MustCompile(`^text where a number belongs: "(.*)" is not a number of points$`), "sheets.pm.nan"},
-	{regexp.MustCompile(`^the unit code is empty$`), "sheets.pm.nocode"},
-	{regexp.MustCompile(`^the unit name is empty$`), "sheets.pm.noname"},
-	{regexp.MustCompile(`^the block code is empty$`), "sheets.pm.noblockcode"},
-	{regexp.MustCompile(`^the criterion code is empty$`), "sheets.pm.nocritcode"},
-	{regexp.MustCompile(`^unit (\S+) is listed twice \(first in row (\d+)\)$`), "sheets.pm.unittwice"},
-	{regexp.MustCompile(`^the criterion is given twice \(first in row (\d+)\)$`), "sheets.pm.crittwice"},
-	{regexp.MustCompile(`^column "(.*)" \(.*\) is missing from the header row$`), "sheets.pm.nocolumn"},
-	{regexp.MustCompile(`^(?:the sheet is empty: )?no header row`), "sheets.pm.noheader"},
-	{regexp.MustCompile(`^the file is empty$`), "sheets.pm.empty"},
-	{regexp.MustCompile(`^"(.*)" is not yes or no`), "sheets.pm.yesno"},
-	{regexp.MustCompile(`^the file lists no unit below its header row$`), "sheets.pm.nounits"},
-	{regexp.MustCompile(`holds no self-assessment`), "sheets.pm.noself"},
-	{regexp.MustCompile(`holds no survey results`), "sheets.pm.nosurvey"},
-	{regexp.MustCompile(`^the unit's self-assessment is also in (.*): import one file per unit$`), "sheets.pm.selftwice"},
-	{regexp.MustCompile(`^the file is larger than (\d+) MiB$`), "sheets.pm.toolarge"},
+	{regexp.MustCompile(`^text where a number belongs: "(.*)" is not a number of points$`), "sheets.pm.nan", false},
+	{regexp.MustCompile(`^the unit code is empty$`), "sheets.pm.nocode", false},
+	{regexp.MustCompile(`^the unit name is empty$`), "sheets.pm.noname", false},
+	{regexp.MustCompile(`^the block code is empty$`), "sheets.pm.noblockcode", false},
+	{regexp.MustCompile(`^the criterion code is empty$`), "sheets.pm.nocritcode", false},
+	{regexp.MustCompile(`^unit (\S+) is listed twice \(first in row (\d+)\)$`), "sheets.pm.unittwice", false},
+	{regexp.MustCompile(`^the criterion is given twice \(first in row (\d+)\)$`), "sheets.pm.crittwice", false},
+	{regexp.MustCompile(`^column "(.*)" \(.*\) is missing from the header row$`), "sheets.pm.nocolumn", false},
+	{regexp.MustCompile(`^(?:the sheet is empty: )?no header row`), "sheets.pm.noheader", false},
+	{regexp.MustCompile(`^the file is empty$`), "sheets.pm.empty", false},
+	{regexp.MustCompile(`^"(.*)" is not yes or no`), "sheets.pm.yesno", false},
+	{regexp.MustCompile(`^the file lists no unit below its header row$`), "sheets.pm.nounits", false},
+	{regexp.MustCompile(`holds no self-assessment`), "sheets.pm.noself", false},
+	{regexp.MustCompile(`holds no survey results`), "sheets.pm.nosurvey", false},
+	{regexp.MustCompile(`^the unit's self-assessment is also in (.*): import one file per unit$`), "sheets.pm.selftwice", false},
+	{regexp.MustCompile(`^the file is larger than (\d+) MiB$`), "sheets.pm.toolarge", false},
 }
 
 // problemMessage says a reader's message in the user's language when it is

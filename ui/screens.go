@@ -67,7 +67,7 @@ func registry() []Screen {
 		{ID: "discrepancies", Title: "nav.discrepancies", Icon: theme.WarningIcon(), Roles: chairAndSecretary(), NeedsCouncil: true, New: newDiscrepancyScreen},
 		{ID: "results", Title: "nav.results", Icon: theme.GridIcon(), Roles: chairAndSecretary(), NeedsCouncil: true, New: newResultsScreen},
 		{ID: "council", Title: "nav.council", Icon: theme.AccountIcon(), NeedsCouncil: true, New: NewCouncilScreen},
-		{ID: "spreadsheets", Title: "nav.spreadsheets", Icon: theme.ListIcon(), Roles: secretaryOnly, NeedsCouncil: true, New: NewSpreadsheetScreen},
+		{ID: "spreadsheets", Title: "nav.spreadsheets", Icon: theme.ListIcon(), Roles: chairAndSecretary(), NeedsCouncil: true, New: NewSpreadsheetScreen},
 		{ID: "reports", Title: "nav.reports", Icon: theme.DocumentPrintIcon(), Roles: chairAndSecretary(), NeedsCouncil: true, New: newReportsScreen},
 		{ID: "audit", Title: "nav.audit", Icon: theme.HistoryIcon(), Roles: chairAndSecretary(), NeedsCouncil: true, New: newAuditScreen},
 	}
