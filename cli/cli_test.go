@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -281,5 +283,162 @@ func TestCertSignVerify(t *testing.T) {
 	t.Setenv("WRONG", "sai")
 	if r := runCLI(t, "", "sign", "--in", pdf, "--out", second, "--p12", p12, "--pass-env", "WRONG"); r.code != 1 || !strings.Contains(r.stderr, "chair.p12") {
 		t.Fatalf("wrong password: %+v", r)
+	}
+}
+
+// widgetRects returns the /Rect and the page object (/P) of each signature
+// widget that parindex's signer wrote, by field name.
+func widgetRects(t *testing.T, pdf []byte) map[string]struct {
+	rect [4]float64
+	page string
+} {
+	t.Helper()
+	re := regexp.MustCompile(`/P (\d+ \d+ R)/Rect \[([^\]]*)\][^\n]*?/T \((Signature\d+)\)`)
+	out := map[string]struct {
+		rect [4]float64
+		page string
+	}{}
+	for _, m := range re.FindAllSubmatch(pdf, -1) {
+		f := strings.Fields(string(m[2]))
+		if len(f) != 4 {
+			t.Fatalf("widget /Rect [%s]", m[2])
+		}
+		var r [4]float64
+		for i, s := range f {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r[i] = v
+		}
+		out[string(m[3])] = struct {
+			rect [4]float64
+			page string
+		}{r, string(m[1])}
+	}
+	return out
+}
+
+// TestSignStampInSignatureBlock signs a summary twice and checks that the
+// first stamp sits in the signature block of the last page, between "CHỦ
+// TỊCH" and the chair's name, the second one elsewhere; --page and --rect
+// put a stamp where they say. Set CLI_KEEP=dir to keep the signed PDF and a
+// picture of its last page.
+func TestSignStampInSignatureBlock(t *testing.T) {
+	for _, tool := range []string{"pdftotext", "qpdf"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s not installed", tool)
+		}
+	}
+	dir := t.TempDir()
+	db := hanoiDB(t)
+	pdf := filepath.Join(dir, "summary.pdf")
+	mustCLI(t, "--db", db, "report", "--kind", "summary", "--out", pdf)
+	p12 := filepath.Join(dir, "chair.p12")
+	t.Setenv("P12PASS", "pw")
+	mustCLI(t, "cert", "demo", "--out", p12, "--name", "Trần Quang Minh", "--pass-env", "P12PASS")
+	once := filepath.Join(dir, "signed1.pdf")
+	mustCLI(t, "sign", "--in", pdf, "--out", once, "--p12", p12, "--pass-env", "P12PASS", "--reason", "Phê duyệt báo cáo")
+	twice := filepath.Join(dir, "signed2.pdf")
+	mustCLI(t, "sign", "--in", once, "--out", twice, "--p12", p12, "--pass-env", "P12PASS")
+	mustCLI(t, "verify", "--roots", filepath.Join(dir, "chair-ca.pem"), twice)
+	// The last page: its number and object, and where the words are.
+	pagesOut, err := exec.Command("qpdf", "--show-pages", twice).Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pageRE := regexp.MustCompile(`(?m)^page (\d+): (\d+ \d+ R)`)
+	pages := pageRE.FindAllStringSubmatch(string(pagesOut), -1)
+	if len(pages) == 0 {
+		t.Fatalf("qpdf --show-pages:\n%s", pagesOut)
+	}
+	last := pages[len(pages)-1]
+	if keep := os.Getenv("CLI_KEEP"); keep != "" {
+		b, _ := os.ReadFile(twice)
+		os.WriteFile(filepath.Join(keep, "signed-summary.pdf"), b, 0o644)
+		if _, err := exec.LookPath("pdftoppm"); err == nil {
+			exec.Command("pdftoppm", "-r", "70", "-png", "-f", last[1], "-l", last[1], twice, filepath.Join(keep, "signed-summary")).Run()
+		}
+	}
+	bbox, err := exec.Command("pdftotext", "-bbox", "-f", last[1], "-l", last[1], twice, "-").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type word struct {
+		text       string
+		yMin, yMax float64
+		xMin, xMax float64
+	}
+	var words []word
+	var pageH float64
+	wordRE := regexp.MustCompile(`<word xMin="([0-9.]+)" yMin="([0-9.]+)" xMax="([0-9.]+)" yMax="([0-9.]+)">([^<]*)</word>`)
+	if m := regexp.MustCompile(`<page width="[0-9.]+" height="([0-9.]+)">`).FindSubmatch(bbox); m != nil {
+		pageH, _ = strconv.ParseFloat(string(m[1]), 64)
+	}
+	for _, m := range wordRE.FindAllSubmatch(bbox, -1) {
+		var v [4]float64
+		for i := range v {
+			v[i], _ = strconv.ParseFloat(string(m[i+1]), 64)
+		}
+		words = append(words, word{string(m[5]), v[1], v[3], v[0], v[2]})
+	}
+	// The title "CHỦ TỊCH" and, next in the block, the chair's name.
+	ti := -1
+	for i := len(words) - 1; i > 0; i-- {
+		if words[i-1].text == "CHỦ" && words[i].text == "TỊCH" {
+			ti = i
+			break
+		}
+	}
+	if ti < 0 || ti+1 >= len(words) || pageH == 0 {
+		t.Fatalf("the last page has no \"CHỦ TỊCH\" followed by a name:\n%s", bbox)
+	}
+	title, name := words[ti], words[ti+1]
+	if name.yMin <= title.yMax || strings.HasPrefix(name.text, "parindex-") {
+		t.Fatalf("no name under the title: %+v then %+v", title, name)
+	}
+	t.Logf("title %q at y %.1f-%.1f, name %q at y %.1f-%.1f (points from the top)", "CHỦ TỊCH", title.yMin, title.yMax, name.text, name.yMin, name.yMax)
+
+	b, err := os.ReadFile(twice)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := widgetRects(t, b)
+	first, ok := w["Signature1"]
+	if !ok {
+		t.Fatalf("no Signature1 widget; found %v", w)
+	}
+	if first.page != last[2] {
+		t.Errorf("the first stamp is on page object %s, not on the last page (%s)", first.page, last[2])
+	}
+	r := first.rect
+	top, bottom := pageH-r[3], pageH-r[1] // points from the top, as pdftotext gives them
+	if top < title.yMax || bottom > name.yMin {
+		t.Errorf("the first stamp spans y %.1f-%.1f, not between the title (ends %.1f) and the name (starts %.1f)", top, bottom, title.yMax, name.yMin)
+	}
+	if mid := (title.xMin + title.xMax) / 2; r[0] > mid || r[2] < mid {
+		t.Errorf("the first stamp x %.1f-%.1f is not under the title (centre %.1f)", r[0], r[2], mid)
+	}
+	// The second signature is stacked elsewhere, not over the first.
+	second, ok := w["Signature2"]
+	if !ok {
+		t.Fatal("no Signature2 widget")
+	}
+	if s := second.rect; s[0] < r[2] && r[0] < s[2] && s[1] < r[3] && r[1] < s[3] && second.page == first.page {
+		t.Errorf("the second stamp %v overlaps the first %v", s, r)
+	}
+
+	// --page and --rect put the stamp where they say.
+	placed := filepath.Join(dir, "placed.pdf")
+	mustCLI(t, "sign", "--in", pdf, "--out", placed, "--p12", p12, "--pass-env", "P12PASS", "--page", "1", "--rect", "100,500,300.5,570")
+	b, _ = os.ReadFile(placed)
+	if got := widgetRects(t, b)["Signature1"]; got.rect != [4]float64{100, 500, 300.5, 570} || got.page != pages[0][2] {
+		t.Errorf("--page 1 --rect: stamp %v on %s, want page 1 (%s)", got.rect, got.page, pages[0][2])
+	}
+	for _, bad := range [][]string{{"--rect", "1,2,3"}, {"--rect", "1,2,1,4"}, {"--rect", "a,b,c,d"}, {"--page", "-1"}} {
+		args := append([]string{"sign", "--in", pdf, "--out", placed, "--p12", p12, "--pass-env", "P12PASS"}, bad...)
+		if r := runCLI(t, "", args...); r.code != 2 {
+			t.Errorf("%v: exit %d\n%s", bad, r.code, r.stderr)
+		}
 	}
 }

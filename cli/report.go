@@ -6,7 +6,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"math"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -243,10 +245,11 @@ func certCommand() *command {
 }
 
 func signCommand() *command {
-	var in, out, p12, passEnv, image, seal, reason, location *string
+	var in, out, p12, passEnv, image, seal, reason, location, rect *string
+	var page *int
 	return &command{
 		name:    "sign",
-		summary: "sign a PDF (PAdES B-B, SHA-256) with a PKCS#12 certificate; sign again for each further signer",
+		summary: "sign a PDF (PAdES B-B, SHA-256) with a PKCS#12 certificate, the first stamp of a report in its signature block; sign again for each further signer",
 		flags: func(fs *flag.FlagSet) {
 			in = fs.String("in", "", "PDF to sign (required)")
 			out = fs.String("out", "", "signed PDF to write (required)")
@@ -256,10 +259,22 @@ func signCommand() *command {
 			seal = fs.String("seal", "", "seal image (PNG, red), optional: drawn over the left third of the stamp")
 			reason = fs.String("reason", "", "reason for signing, optional")
 			location = fs.String("location", "", "place of signing, optional")
+			page = fs.Int("page", 0, "page of the stamp, 1 = the first (default: a parindex report's signature block for its first signature, else the last page)")
+			rect = fs.String("rect", "", "the stamp's box x1,y1,x2,y2 in points from the page's lower left corner, e.g. 330,120,540,195 (default: a parindex report's signature block for its first signature, else lower right, above earlier stamps)")
 		},
 		run: func(e *Env, _ *flag.FlagSet, args []string) error {
 			if *in == "" || *out == "" || *p12 == "" {
 				return usagef("sign needs --in, --out and --p12")
+			}
+			if *page < 0 {
+				return usagef("--page must be 1 or more")
+			}
+			var box [4]float64
+			if *rect != "" {
+				var err error
+				if box, err = parseRect(*rect); err != nil {
+					return usagef("--rect: %v", err)
+				}
 			}
 			pdf, err := os.ReadFile(*in)
 			if err != nil {
@@ -277,7 +292,10 @@ func signCommand() *command {
 			if err != nil {
 				return fmt.Errorf("%s: %w", *p12, err)
 			}
-			a := sign.Appearance{Reason: *reason, Location: *location}
+			a := sign.Appearance{Reason: *reason, Location: *location, Page: *page, Rect: box}
+			if *page == 0 && *rect == "" {
+				a.Page, a.Rect = stampPlacement(pdf)
+			}
 			for _, f := range []struct {
 				path string
 				dst  *[]byte
@@ -299,6 +317,41 @@ func signCommand() *command {
 			return nil
 		},
 	}
+}
+
+// stampPlacement is where the stamp of a new signature on pdf goes: the
+// report's signature block for its first signature (report.StampPlacement),
+// else the zero page and box, which sign.Sign places in the lower right of the
+// last page.
+func stampPlacement(pdf []byte) (int, [4]float64) {
+	infos, err := sign.Verify(pdf, nil)
+	if err != nil {
+		return 0, [4]float64{} // sign.Sign will say what is wrong with the file
+	}
+	if page, rect, ok := report.StampPlacement(pdf, len(infos)); ok {
+		return page, rect
+	}
+	return 0, [4]float64{}
+}
+
+// parseRect reads "x1,y1,x2,y2" (points; a decimal point, not a comma).
+func parseRect(s string) ([4]float64, error) {
+	var r [4]float64
+	f := strings.Split(s, ",")
+	if len(f) != 4 {
+		return r, fmt.Errorf("%q is not x1,y1,x2,y2", s)
+	}
+	for i, v := range f {
+		x, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+		if err != nil || math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+			return r, fmt.Errorf("%q is not a number of points", strings.TrimSpace(v))
+		}
+		r[i] = x
+	}
+	if r[0] == r[2] || r[1] == r[3] {
+		return r, fmt.Errorf("%q is an empty box", s)
+	}
+	return r, nil
 }
 
 func verifyCommand() *command {

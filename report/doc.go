@@ -13,7 +13,10 @@
 // Every report carries its provenance: the digest of the results it shows
 // (ResultsDigest) and the head of the audit chain, printed small in the last
 // page's footer and written in the PDF's Keywords, where ReadProvenance finds
-// them again.
+// them again. A report with a signature block also records there the blank
+// space it leaves for the signature between the signer's title and name
+// (SignatureBox), so that the first signature's stamp goes into it
+// (StampPlacement).
 package report
 
 import (

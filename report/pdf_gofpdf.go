@@ -32,8 +32,9 @@ const (
 
 // Render lays a Document out as PDF bytes: A4, margins 20/20/30/15 mm,
 // Liberation Serif embedded, page numbers centred in the top margin from page
-// 2, the provenance in the last page's footer and in the Keywords. The output
-// is reproducible byte for byte: the creation and modification dates are the
+// 2, the provenance in the last page's footer and in the Keywords, followed
+// there by the signature block's stamp box (see SignatureBox). The output is
+// reproducible byte for byte: the creation and modification dates are the
 // document's date and the catalogs are sorted.
 func Render(doc *Document, fonts Fonts) ([]byte, error) {
 	if doc == nil {
@@ -60,9 +61,6 @@ func Render(doc *Document, fonts Fonts) ([]byte, error) {
 	pdf.SetAuthor(nfc(doc.Author), true)
 	pdf.SetCreator("parindex", false)
 	pdf.SetProducer("parindex report (gofpdf)", false)
-	if k := doc.Provenance.String(); k != "" {
-		pdf.SetKeywords(k, false)
-	}
 	pdf.AddUTF8FontFromBytes(fontFamily, "", fonts.Regular)
 	pdf.AddUTF8FontFromBytes(fontFamily, "B", fonts.Bold)
 	pdf.AddUTF8FontFromBytes(fontFamily, "I", fonts.Italic)
@@ -93,6 +91,11 @@ func Render(doc *Document, fonts Fonts) ([]byte, error) {
 		r.newPage()
 	}
 	r.provenanceFooter()
+	// The Keywords are written when the file is output, so they can name the
+	// signature box drawn above.
+	if k := keywords(doc.Provenance, r.sigBox); k != "" {
+		pdf.SetKeywords(k, false)
+	}
 	var buf bytes.Buffer
 	if err := pdf.Output(&buf); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
@@ -108,6 +111,7 @@ type renderer struct {
 	pageW  float64
 	pageH  float64
 	y      float64 // the current position
+	sigBox sigBox  // the blank space of the last signature block drawn
 }
 
 func (r *renderer) left() float64   { return marginLeft }
@@ -844,6 +848,30 @@ func (r *renderer) chart(c *BarChart) {
 	}
 }
 
+// Signature space: the blank height between the signer's title (or the note
+// under it) and the signer's name, and the stamp box recorded in it.
+const (
+	sigGap      = 28.0 // mm; 25-30 mm is usual in Vietnamese documents
+	stampMaxW   = 80.0 // mm; the stamp's width, at most the column's less stampInsetX each side
+	stampInsetX = 2.0  // mm
+	stampInsetY = 1.5  // mm, from the title's and the name's text lines
+	ptPerMM     = 72 / 25.4
+)
+
+// markSigBox records the stamp box in the blank space from top to bottom
+// (millimetres from the page's top) of the signature column at rx, rw wide:
+// centred, stampMaxW wide at most, in PDF points from the page's lower left
+// corner as signing tools expect.
+func (r *renderer) markSigBox(rx, rw, top, bottom float64) {
+	w := math.Min(stampMaxW, rw-2*stampInsetX)
+	x1 := rx + (rw-w)/2
+	top, bottom = top+stampInsetY, bottom-stampInsetY
+	r.sigBox = sigBox{page: r.pdf.PageNo(), rect: [4]float64{
+		x1 * ptPerMM, (r.pageH - bottom) * ptPerMM,
+		(x1 + w) * ptPerMM, (r.pageH - top) * ptPerMM,
+	}}
+}
+
 // signature prints the distribution list on the left and the signature
 // block on the right, level with each other.
 func (r *renderer) signature(s *Signature) {
@@ -869,7 +897,7 @@ func (r *renderer) signature(s *Signature) {
 			rightLines++
 		}
 	}
-	rightH := float64(rightLines)*lhS + 26 + lhS
+	rightH := float64(rightLines)*lhS + sigGap + lhS
 	if s.Note != "" {
 		rightH += lineH(12, 1.3)
 	}
@@ -907,7 +935,8 @@ func (r *renderer) signature(s *Signature) {
 		r.put(rx, y, rw, lineH(12, 1.3), s.Note, AlignCenter)
 		y += lineH(12, 1.3)
 	}
-	y += 26
+	r.markSigBox(rx, rw, y, y+sigGap)
+	y += sigGap
 	r.font("B", 13)
 	r.put(rx, y, rw, lhS, s.Name, AlignCenter)
 	y += lhS

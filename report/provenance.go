@@ -135,13 +135,32 @@ var ErrNoProvenance = errors.New("report: the PDF carries no parindex provenance
 // was updated incrementally (e.g. signed); when the dictionary sits in a
 // compressed object stream it looks into the Flate streams too.
 func ReadProvenance(pdf []byte) (Provenance, error) {
-	if !bytes.HasPrefix(bytes.TrimLeft(pdf, "\x00\t\r\n "), []byte("%PDF-")) {
+	if !isPDF(pdf) {
 		return Provenance{}, errors.New("report: not a PDF file")
 	}
-	if p, ok := keywordsIn(pdf); ok {
-		return p, nil
+	s, ok := findKeywords(pdf, func(s string) bool {
+		_, ok := parseProvenance(s)
+		return ok
+	})
+	if !ok {
+		return Provenance{}, ErrNoProvenance
 	}
-	// Object streams: inflate every Flate stream and look again.
+	p, _ := parseProvenance(s)
+	return p, nil
+}
+
+// isPDF reports whether data starts like a PDF file.
+func isPDF(data []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(data, "\x00\t\r\n "), []byte("%PDF-"))
+}
+
+// findKeywords returns the last /Keywords string of a PDF that accept takes,
+// looking at the file as written and, when none is found there, into its
+// Flate streams (object streams).
+func findKeywords(pdf []byte, accept func(string) bool) (string, bool) {
+	if s, ok := keywordsIn(pdf, accept); ok {
+		return s, true
+	}
 	rest := pdf
 	for {
 		i := bytes.Index(rest, []byte("stream"))
@@ -164,19 +183,19 @@ func ReadProvenance(pdf []byte) (Provenance, error) {
 		if zr, err := zlib.NewReader(bytes.NewReader(rest[start : start+end])); err == nil {
 			data, err := io.ReadAll(io.LimitReader(zr, 64<<20))
 			if err == nil || len(data) > 0 {
-				if p, ok := keywordsIn(data); ok {
-					return p, nil
+				if s, ok := keywordsIn(data, accept); ok {
+					return s, true
 				}
 			}
 		}
 		rest = rest[start+end+len("endstream"):]
 	}
-	return Provenance{}, ErrNoProvenance
+	return "", false
 }
 
-// keywordsIn finds the last /Keywords string in data holding provenance.
-func keywordsIn(data []byte) (Provenance, bool) {
-	var last Provenance
+// keywordsIn finds the last /Keywords string in data that accept takes.
+func keywordsIn(data []byte, accept func(string) bool) (string, bool) {
+	last := ""
 	found := false
 	key := []byte("/Keywords")
 	for off := 0; ; {
@@ -190,8 +209,8 @@ func keywordsIn(data []byte) (Provenance, bool) {
 		if !ok {
 			continue
 		}
-		if p, ok := parseProvenance(s); ok {
-			last, found = p, true
+		if accept(s) {
+			last, found = s, true
 		}
 	}
 	return last, found

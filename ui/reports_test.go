@@ -55,9 +55,19 @@ func TestReportsRenderSignAndVerify(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	signed, err := sign.Sign(pdf, s, sign.Appearance{}, time.Time{})
+	// the first stamp goes in the report's signature block, as on the command line
+	a := sign.Appearance{}
+	a.Page, a.Rect = stampPlacement(pdf)
+	if page, rect, ok := report.SignatureBox(pdf); !ok || a.Page != page || a.Rect != rect {
+		t.Fatalf("first stamp on page %d at %v, want the signature block (%d %v %v)", a.Page, a.Rect, page, rect, ok)
+	}
+	signed, err := sign.Sign(pdf, s, a, time.Time{})
 	if err != nil {
 		t.Fatal(err)
+	}
+	// a second one gets the signer's default placement
+	if page, rect := stampPlacement(signed); page != 0 || rect != [4]float64{} {
+		t.Fatalf("second stamp on page %d at %v, want the default", page, rect)
 	}
 	path := filepath.Join(t.TempDir(), "signed.pdf")
 	if err := writeFile(path, signed); err != nil {

@@ -332,6 +332,7 @@ func (rp *reportsScreen) signDialog() {
 				if a.Seal, err = readOptional(seal.path); err != nil {
 					return struct{}{}, err
 				}
+				a.Page, a.Rect = stampPlacement(in)
 				signed, err := sign.Sign(in, signer, a, time.Time{})
 				if err != nil {
 					return struct{}{}, err
@@ -342,6 +343,21 @@ func (rp *reportsScreen) signDialog() {
 	}, st.Win)
 	d.Resize(fyne.NewSize(640, 460))
 	d.Show()
+}
+
+// stampPlacement is where the stamp of a new signature on pdf goes: the
+// report's signature block for its first signature (report.StampPlacement,
+// as on the command line), else the zero page and box, which sign.Sign places
+// in the lower right of the last page.
+func stampPlacement(pdf []byte) (int, [4]float64) {
+	infos, err := sign.Verify(pdf, nil)
+	if err != nil {
+		return 0, [4]float64{} // sign.Sign will say what is wrong with the file
+	}
+	if page, rect, ok := report.StampPlacement(pdf, len(infos)); ok {
+		return page, rect
+	}
+	return 0, [4]float64{}
 }
 
 // verifyDialog checks every signature of a PDF.
