@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"io"
 	"os"
 	"path/filepath"
@@ -14,8 +15,10 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -132,48 +135,59 @@ func (ss *sheetsScreen) load() {
 // secretariat, while the period is open.
 func (ss *sheetsScreen) canImport() bool { return ss.st.role == RoleSecretary && ss.st.periodOpen() }
 
-// actionRow is one action of a panel: an icon, a bold name and a line of
-// explanation, and the controls on the right.
+// actionRow is one action of a panel: an icon, a bold name above a line of
+// explanation in small print, and the controls on the right.
 func actionRow(icon fyne.Resource, name, explain string, controls ...fyne.CanvasObject) fyne.CanvasObject {
 	head := widget.NewLabel(name)
 	head.TextStyle = fyne.TextStyle{Bold: true}
-	text := container.NewVBox(head, note(explain))
-	ic := widget.NewIcon(icon)
-	left := container.NewVBox(container.NewGridWrap(fyne.NewSize(28, 36), ic))
-	return container.NewBorder(nil, nil, left, container.NewVBox(container.NewHBox(controls...)), text)
+	head.Truncation = fyne.TextTruncateEllipsis
+	sub := widget.NewLabel(explain)
+	sub.Wrapping = fyne.TextWrapWord
+	sub.SizeName = theme.SizeNameCaptionText
+	sub.Importance = widget.LowImportance
+	text := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), head, sub)
+	ic := container.NewVBox(container.NewGridWrap(fyne.NewSize(24, 36), widget.NewIcon(icon)))
+	right := container.NewVBox(container.NewHBox(controls...))
+	return container.NewBorder(nil, nil, ic, right, text)
+}
+
+// actionButton is a panel's button, all of one width so that they line up.
+func actionButton(label string, icon fyne.Resource, f func()) (*widget.Button, fyne.CanvasObject) {
+	b := widget.NewButtonWithIcon(label, icon, f)
+	return b, fixedWidth(156, b)
+}
+
+// scrollPanel is a panel whose content scrolls, kept clear of the scroll bar.
+func scrollPanel(heading string, rows ...fyne.CanvasObject) fyne.CanvasObject {
+	gap := canvas.NewRectangle(color.Transparent)
+	gap.SetMinSize(fyne.NewSize(10, 0))
+	return panel(heading, container.NewVScroll(container.NewBorder(nil, nil, nil, gap, container.NewVBox(rows...))))
 }
 
 func (ss *sheetsScreen) build() {
 	st := ss.st
-	btn := func(key string, icon fyne.Resource, f func()) *widget.Button {
-		b := widget.NewButtonWithIcon(st.T(key), icon, f)
-		return b
-	}
 	secretary := st.role == RoleSecretary
+	sep := func() fyne.CanvasObject { return widget.NewSeparator() }
 
 	// import
 	var imports fyne.CanvasObject
 	if secretary {
-		fwBtn := btn("sheets.choose", theme.FolderOpenIcon(), ss.importFrameworkDialog)
-		selfBtn := btn("sheets.choosefiles", theme.FolderOpenIcon(), ss.importSelfDialog)
-		survBtn := btn("sheets.choose", theme.FolderOpenIcon(), ss.importSurveyDialog)
-		mapBtn := btn("sheets.edit", theme.DocumentCreateIcon(), ss.mappingDialog)
-		unitBtn := btn("sheets.choose", theme.FolderOpenIcon(), ss.importUnitsDialog)
+		_, fwBtn := actionButton(st.T("sheets.choose"), theme.FolderOpenIcon(), ss.importFrameworkDialog)
+		selfB, selfBtn := actionButton(st.T("sheets.choosefiles"), theme.FolderOpenIcon(), ss.importSelfDialog)
+		survB, survBtn := actionButton(st.T("sheets.choose"), theme.FolderOpenIcon(), ss.importSurveyDialog)
+		mapB, mapBtn := actionButton(st.T("sheets.edit"), theme.DocumentCreateIcon(), ss.mappingDialog)
+		unitB, unitBtn := actionButton(st.T("sheets.choose"), theme.FolderOpenIcon(), ss.importUnitsDialog)
 		if !st.periodOpen() {
-			selfBtn.Disable()
-			survBtn.Disable()
-			mapBtn.Disable()
-			unitBtn.Disable()
+			for _, b := range []*widget.Button{selfB, survB, mapB, unitB} {
+				b.Disable()
+			}
 		}
 		rows := []fyne.CanvasObject{
 			note(st.T("sheets.import.note")),
-			actionRow(theme.FileTextIcon(), st.T("sheets.imp.fw"), st.T("sheets.imp.fw.note"), fwBtn),
-			widget.NewSeparator(),
-			actionRow(theme.DocumentIcon(), st.T("sheets.imp.self"), st.T("sheets.imp.self.note"), selfBtn),
-			widget.NewSeparator(),
-			actionRow(theme.ListIcon(), st.T("sheets.imp.survey"), st.T("sheets.imp.survey.note"), survBtn),
-			actionRow(theme.SettingsIcon(), st.T("sheets.mapping"), st.Tf("sheets.mapping.now", mappingText(st.lang, ss.mapping)), mapBtn),
-			widget.NewSeparator(),
+			actionRow(theme.FileTextIcon(), st.T("sheets.imp.fw"), st.T("sheets.imp.fw.note"), fwBtn), sep(),
+			actionRow(theme.DocumentIcon(), st.T("sheets.imp.self"), st.T("sheets.imp.self.note"), selfBtn), sep(),
+			actionRow(theme.ListIcon(), st.T("sheets.imp.survey"), st.T("sheets.imp.survey.note"), survBtn), sep(),
+			actionRow(theme.SettingsIcon(), st.T("sheets.mapping"), st.Tf("sheets.mapping.now", mappingText(st.lang, ss.mapping)), mapBtn), sep(),
 			actionRow(theme.AccountIcon(), st.T("sheets.imp.units"), st.T("sheets.imp.units.note"), unitBtn),
 		}
 		if !st.periodOpen() {
@@ -182,18 +196,19 @@ func (ss *sheetsScreen) build() {
 			w.Wrapping = fyne.TextWrapWord
 			rows = append([]fyne.CanvasObject{w}, rows...)
 		}
-		imports = panel(st.T("sheets.import"), container.NewVScroll(container.NewVBox(rows...)))
+		imports = scrollPanel(st.T("sheets.import"), rows...)
 	} else {
 		imports = panel(st.T("sheets.import"), container.NewVBox(
 			container.NewBorder(nil, nil, widget.NewIcon(theme.InfoIcon()), nil, wrapLabel(st.T("sheets.import.secretary")))))
 	}
 
 	// export
+	const selW = 184
 	resultKinds := []string{st.T("sheets.res.xlsx"), st.T("sheets.res.units"), st.T("sheets.res.fields"), st.T("sheets.res.leaves")}
 	resSel := widget.NewSelect(resultKinds, nil)
 	resSel.SetSelectedIndex(0)
-	resBtn := btn("sheets.export.do", theme.DocumentSaveIcon(), func() { ss.exportResultsDialog(resSel.SelectedIndex()) })
-	resBtn.Importance = widget.HighImportance
+	resB, resBtn := actionButton(st.T("sheets.export.do"), theme.DocumentSaveIcon(), func() { ss.exportResultsDialog(resSel.SelectedIndex()) })
+	resB.Importance = widget.HighImportance
 
 	units := ss.activeUnits()
 	unames := make([]string, len(units))
@@ -202,7 +217,7 @@ func (ss *sheetsScreen) build() {
 	}
 	unitSel := widget.NewSelect(unames, nil)
 	unitSel.PlaceHolder = st.T("sheets.pickunit")
-	tplBtn := btn("sheets.export.do", theme.DocumentSaveIcon(), func() {
+	tplB, tplBtn := actionButton(st.T("sheets.export.do"), theme.DocumentSaveIcon(), func() {
 		i := unitSel.SelectedIndex()
 		if i < 0 {
 			st.info(st.T("sheets.exp.template"), st.T("sheets.pickunit"))
@@ -210,7 +225,7 @@ func (ss *sheetsScreen) build() {
 		}
 		ss.exportTemplateDialog(units[i].Code)
 	})
-	allBtn := btn("sheets.export.folder", theme.FolderIcon(), ss.exportTemplatesDialog)
+	allB, allBtn := actionButton(st.T("sheets.export.folder"), theme.FolderIcon(), ss.exportTemplatesDialog)
 
 	fnames := make([]string, len(ss.fws))
 	for i, f := range ss.fws {
@@ -221,7 +236,7 @@ func (ss *sheetsScreen) build() {
 	if fw := ss.currentFramework(); fw >= 0 {
 		fwSel.SetSelectedIndex(fw)
 	}
-	fwBtn := btn("sheets.export.do", theme.DocumentSaveIcon(), func() {
+	fwB, fwBtn := actionButton(st.T("sheets.export.do"), theme.DocumentSaveIcon(), func() {
 		i := fwSel.SelectedIndex()
 		if i < 0 {
 			st.info(st.T("sheets.exp.fw"), st.T("sheets.pickfw"))
@@ -229,43 +244,42 @@ func (ss *sheetsScreen) build() {
 		}
 		ss.exportFrameworkDialog(ss.fws[i])
 	})
-	unitsBtn := btn("sheets.export.do", theme.DocumentSaveIcon(), ss.exportUnitsDialog)
+	unitsB, unitsBtn := actionButton(st.T("sheets.export.do"), theme.DocumentSaveIcon(), ss.exportUnitsDialog)
 	layouts := []string{st.T("sheets.layout.points"), st.T("sheets.layout.counts")}
 	laySel := widget.NewSelect(layouts, nil)
 	laySel.SetSelectedIndex(0)
-	survBtn := btn("sheets.export.do", theme.DocumentSaveIcon(), func() {
+	survB, survBtn := actionButton(st.T("sheets.export.do"), theme.DocumentSaveIcon(), func() {
 		l := exchange.SurveyPointsLayout
 		if laySel.SelectedIndex() == 1 {
 			l = exchange.SurveyCountsLayout
 		}
 		ss.exportSurveyDialog(l)
 	})
-	for _, b := range []*widget.Button{tplBtn, allBtn, fwBtn, unitsBtn, survBtn} {
-		if !secretary {
+	if !secretary { // the chair exports results only
+		for _, b := range []*widget.Button{tplB, allB, fwB, unitsB, survB} {
 			b.Disable()
 		}
 	}
-	sel := func(s *widget.Select, w float32) fyne.CanvasObject { return fixedWidth(w, s) }
-	exports := panel(st.T("sheets.export"), container.NewVScroll(container.NewVBox(
+	sel := func(s *widget.Select) fyne.CanvasObject { return fixedWidth(selW, s) }
+	exports := scrollPanel(st.T("sheets.export"),
 		note(st.T("sheets.export.note")),
-		actionRow(theme.GridIcon(), st.T("sheets.exp.results"), st.T("sheets.exp.results.note"), sel(resSel, 230), resBtn),
-		widget.NewSeparator(),
-		actionRow(theme.DocumentIcon(), st.T("sheets.exp.template"), st.T("sheets.exp.template.note"), sel(unitSel, 230), tplBtn),
-		actionRow(theme.FolderIcon(), st.T("sheets.exp.templates"), st.Tf("sheets.exp.templates.note", len(units)), allBtn),
-		widget.NewSeparator(),
-		actionRow(theme.FileTextIcon(), st.T("sheets.exp.fw"), st.T("sheets.exp.fw.note"), sel(fwSel, 230), fwBtn),
-		actionRow(theme.AccountIcon(), st.T("sheets.exp.units"), st.T("sheets.exp.units.note"), unitsBtn),
-		actionRow(theme.ListIcon(), st.T("sheets.exp.survey"), st.T("sheets.exp.survey.note"), sel(laySel, 230), survBtn),
-	)))
+		actionRow(theme.GridIcon(), st.T("sheets.exp.results"), st.T("sheets.exp.results.note"), sel(resSel), resBtn), sep(),
+		actionRow(theme.DocumentIcon(), st.T("sheets.exp.template"), st.T("sheets.exp.template.note"), sel(unitSel), tplBtn), sep(),
+		actionRow(theme.FolderIcon(), st.T("sheets.exp.templates"), st.Tf("sheets.exp.templates.note", len(units)), allBtn), sep(),
+		actionRow(theme.FileTextIcon(), st.T("sheets.exp.fw"), st.T("sheets.exp.fw.note"), sel(fwSel), fwBtn), sep(),
+		actionRow(theme.AccountIcon(), st.T("sheets.exp.units"), st.T("sheets.exp.units.note"), unitsBtn), sep(),
+		actionRow(theme.ListIcon(), st.T("sheets.exp.survey"), st.T("sheets.exp.survey.note"), sel(laySel), survBtn),
+	)
 
 	// the session's log
 	ss.logBox = container.NewStack()
 	ss.refreshLog()
 	logPanel := panel(st.T("sheets.log"), ss.logBox)
 
-	grid := container.NewGridWithColumns(2, imports, exports)
-	body := container.NewBorder(nil, fixedHeight(176, logPanel), nil, nil, grid)
-	swap(ss.root, container.NewBorder(title(st.T("nav.spreadsheets")), nil, nil, nil, body))
+	left := container.NewBorder(nil, fixedHeight(196, logPanel), nil, nil, imports)
+	split := container.NewHSplit(left, exports)
+	split.Offset = 0.46
+	swap(ss.root, container.NewBorder(title(st.T("nav.spreadsheets")), nil, nil, nil, split))
 }
 
 // fixedHeight gives an object a minimum height.
@@ -285,10 +299,10 @@ func (ss *sheetsScreen) refreshLog() {
 	}
 	ss.logView = newTable(&tableSpec{
 		cols: []column{
-			{st.T("sheets.col.time"), 80, fyne.TextAlignLeading},
-			{st.T("sheets.col.action"), 250, fyne.TextAlignLeading},
-			{st.T("sheets.col.file"), 260, fyne.TextAlignLeading},
-			{st.T("sheets.col.result"), 560, fyne.TextAlignLeading},
+			{st.T("sheets.col.time"), 76, fyne.TextAlignLeading},
+			{st.T("sheets.col.action"), 180, fyne.TextAlignLeading},
+			{st.T("sheets.col.file"), 170, fyne.TextAlignLeading},
+			{st.T("sheets.col.result"), 420, fyne.TextAlignLeading},
 		},
 		rows: func() int { return len(events) },
 		text: func(r, c int) string {

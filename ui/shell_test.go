@@ -40,7 +40,7 @@ func TestRolesDecideTheScreens(t *testing.T) {
 		not    []string
 	}{
 		{"TK01", []string{"setup", "scoring", "results", "audit", "reports", "spreadsheets", "council"}, nil},
-		{"TV01", []string{"scoring", "results", "discrepancies", "reports", "audit"}, []string{"setup", "spreadsheets"}},
+		{"TV01", []string{"scoring", "results", "discrepancies", "reports", "audit", "spreadsheets"}, []string{"setup"}},
 		{"TV05", []string{"scoring", "council"}, []string{"setup", "results", "discrepancies", "reports", "audit"}},
 	} {
 		st := newTestState(t, c.member, Vietnamese)

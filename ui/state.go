@@ -58,6 +58,18 @@ type Council interface {
 	AuditHead() (string, error)
 	AuditEntries(f data.AuditFilter) ([]data.AuditEntry, error)
 	VerifyAudit() (data.AuditReport, error)
+
+	// The offline council (Council screen): what the file is, members'
+	// keys, packages and returns, the appraisal round, finalisation.
+	Workspace() (data.WorkspaceInfo, error)
+	MemberExchanges(period int64) ([]data.MemberExchange, error)
+	EnrolMemberKey(period int64, member, fingerprint string, publicKey []byte, reason string) error
+	CouncilRound(period int64) (int, error)
+	SetCouncilRound(period int64, round int, reason string) error
+	MemberPeriod(period int64) (data.MemberPeriodInfo, error)
+	FinalizeComputed(id int64, reason string, digest func(*index.Snapshot) (string, error)) (data.Finalization, error)
+	Finalization(id int64) (data.Finalization, error)
+	Reopen(id int64, reason string) error
 }
 
 // Role is what the laptop's user is in the council; it decides what the
