@@ -175,6 +175,9 @@ func (cs *councilScreen) header(heading string, chips ...fyne.CanvasObject) fyne
 	return container.NewBorder(nil, nil, title(heading), container.NewHBox(chips...))
 }
 
+// plain is a button's label as a dialog title: without the trailing "…".
+func plain(s string) string { return strings.TrimSuffix(s, "…") }
+
 // badge is a small coloured label.
 func badge(text string, imp widget.Importance) fyne.CanvasObject {
 	l := widget.NewLabel(text)
@@ -252,13 +255,12 @@ func (cs *councilScreen) membersTab() fyne.CanvasObject {
 	detail := container.NewStack()
 	t := newTable(&tableSpec{
 		cols: []column{
-			{st.T("col.member"), 210, fyne.TextAlignLeading},
-			{st.T("council.col.role"), 110, fyne.TextAlignLeading},
-			{st.T("council.col.fields"), 70, fyne.TextAlignTrailing},
-			{st.T("council.col.key"), 190, fyne.TextAlignLeading},
-			{st.T("council.col.packages"), 70, fyne.TextAlignTrailing},
-			{st.T("council.col.return"), 150, fyne.TextAlignLeading},
-			{st.T("council.col.merged"), 130, fyne.TextAlignLeading},
+			{st.T("col.member"), 196, fyne.TextAlignLeading},
+			{st.T("council.col.role"), 104, fyne.TextAlignLeading},
+			{st.T("council.col.fields"), 76, fyne.TextAlignTrailing},
+			{st.T("council.col.key"), 150, fyne.TextAlignLeading},
+			{st.T("council.col.packages"), 88, fyne.TextAlignTrailing},
+			{st.T("council.col.return"), 180, fyne.TextAlignLeading},
 		},
 		rows: func() int { return len(ms) },
 		text: func(r, c int) string {
@@ -280,7 +282,7 @@ func (cs *councilScreen) membersTab() fyne.CanvasObject {
 				}
 				return st.Tf("council.return.short", m.ReturnVersion, m.ReturnRound, m.ReturnScores)
 			}
-			return when(m.ReturnMergedAt)
+			return ""
 		},
 		style: func(r, c int) cellStyle {
 			m := ms[r]
@@ -316,7 +318,7 @@ func (cs *councilScreen) membersTab() fyne.CanvasObject {
 	merge := widget.NewButtonWithIcon(st.T("council.merge"), theme.DownloadIcon(), cs.mergeDialog)
 	merge.Importance = widget.HighImportance
 	roundBtn := widget.NewButtonWithIcon(st.Tf("council.round.to", 3-cs.d.round), theme.MediaSkipNextIcon(), func() {
-		cs.reasonDialog(st.Tf("council.round.to", 3-cs.d.round), st.Tf("council.round.explain", 3-cs.d.round), false,
+		cs.reasonDialog(plain(st.Tf("council.round.to", 3-cs.d.round)), st.Tf("council.round.explain", 3-cs.d.round), false,
 			func(reason string) { cs.setRound(3-cs.d.round, reason) })
 	})
 	if !secretary || cs.d.fin.Finalized {
@@ -326,7 +328,7 @@ func (cs *councilScreen) membersTab() fyne.CanvasObject {
 	tools := container.NewBorder(nil, nil, nil, container.NewHBox(roundBtn, merge),
 		note(st.T("council.members.note")))
 	s := container.NewHSplit(t, container.NewVScroll(detail))
-	s.Offset = 0.66
+	s.Offset = 0.69
 	return container.NewBorder(tools, nil, nil, nil, s)
 }
 
@@ -335,9 +337,9 @@ func fact(caption, value string) fyne.CanvasObject {
 	c := widget.NewLabel(caption)
 	c.Importance = widget.LowImportance
 	v := widget.NewLabel(value)
-	v.Wrapping = fyne.TextWrapWord
+	v.Truncation = fyne.TextTruncateEllipsis
 	v.TextStyle = fyne.TextStyle{Bold: true}
-	return container.NewBorder(nil, nil, fixedWidth(150, c), nil, v)
+	return container.NewBorder(nil, nil, fixedWidth(140, c), nil, v)
 }
 
 // memberDetail is the card of one member with the secretariat's actions.
@@ -348,22 +350,34 @@ func (cs *councilScreen) memberDetail(m data.MemberExchange) fyne.CanvasObject {
 	if m.LastPackageAt != "" {
 		last = when(m.LastPackageAt)
 	}
-	ret := st.T("council.return.none")
+	ret, merged := st.T("council.return.none"), "—"
 	if m.ReturnVersion > 0 {
-		ret = st.Tf("council.return.long", m.ReturnVersion, m.ReturnRound, m.ReturnScores, when(m.ReturnMergedAt))
+		ret = st.Tf("council.return.short", m.ReturnVersion, m.ReturnRound, m.ReturnScores)
+		merged = when(m.ReturnMergedAt)
 	}
-	facts := container.NewVBox(
+	rows := []fyne.CanvasObject{
 		fact(st.T("council.col.role"), st.T("crole."+m.Role)),
 		fact(st.T("council.col.fields"), strconv.Itoa(m.Fields)),
-		fact(st.T("council.col.key"), keyText(st, m)),
 		fact(st.T("council.col.packages"), st.Tf("council.packages.long", m.Packages, last)),
 		fact(st.T("council.col.return"), ret),
-	)
+		fact(st.T("council.col.merged"), merged),
+	}
+	if m.Fingerprint == "" {
+		rows = append(rows, fact(st.T("council.col.key"), keyText(st, m)))
+	} else { // a fingerprint is long: below its caption, in monospace
+		c := widget.NewLabel(st.T("council.col.key"))
+		c.Importance = widget.LowImportance
+		k := widget.NewLabel(m.Fingerprint)
+		k.TextStyle = fyne.TextStyle{Bold: true, Monospace: true}
+		k.Wrapping = fyne.TextWrapBreak
+		rows = append(rows, container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), c, k))
+	}
+	facts := container.NewVBox(rows...)
 	export := widget.NewButtonWithIcon(st.T("council.export"), theme.UploadIcon(), func() { cs.exportDialog(m) })
 	export.Importance = widget.HighImportance
 	enrol := widget.NewButtonWithIcon(st.T("council.enrol"), theme.LoginIcon(), func() { cs.enrolDialog(m) })
 	clear := widget.NewButtonWithIcon(st.T("council.unenrol"), theme.ContentClearIcon(), func() {
-		cs.reasonDialog(st.T("council.unenrol"), st.Tf("council.unenrol.explain", m.Name), false,
+		cs.reasonDialog(plain(st.T("council.unenrol")), st.Tf("council.unenrol.explain", m.Name), false,
 			func(reason string) { cs.enrol(m.ID, "", reason) })
 	})
 	if !secretary || cs.d.fin.Finalized || m.Fields == 0 {
@@ -399,7 +413,7 @@ func (cs *councilScreen) exportPackage(member, path string) {
 		if r.EnrolledKey != "" {
 			key = st.Tf("council.export.key", r.EnrolledKey)
 		}
-		st.info(st.T("council.export"), st.Tf("council.export.done", r.Sequence, r.Member, r.Round, r.Units, r.Self, r.Scores)+
+		st.info(plain(st.T("council.export")), st.Tf("council.export.done", r.Sequence, r.Member, r.Round, r.Units, r.Self, r.Scores)+
 			"\n"+key+"\n"+st.Tf("council.written", path))
 		cs.changed()
 	})
@@ -521,7 +535,7 @@ func (cs *councilScreen) mergeDialog() {
 				return
 			}
 			if len(found) == 0 {
-				st.info(st.T("council.merge"), st.T("council.noreturns"))
+				st.info(plain(st.T("council.merge")), st.T("council.noreturns"))
 				return
 			}
 			add(found...)
@@ -530,12 +544,12 @@ func (cs *councilScreen) mergeDialog() {
 	dry := widget.NewCheck(st.T("council.dryrun"), nil)
 	top := container.NewVBox(note(st.T("council.merge.note")), container.NewHBox(addFile, addDir))
 	body := container.NewBorder(top, container.NewVBox(count, dry), nil, nil, list)
-	d := dialog.NewCustomConfirm(st.T("council.merge"), st.T("council.merge.do"), st.T("btn.cancel"), body, func(ok bool) {
+	d := dialog.NewCustomConfirm(plain(st.T("council.merge")), st.T("council.merge.do"), st.T("btn.cancel"), body, func(ok bool) {
 		if !ok {
 			return
 		}
 		if len(paths) == 0 {
-			st.info(st.T("council.merge"), st.T("sheets.nofiles"))
+			st.info(plain(st.T("council.merge")), st.T("sheets.nofiles"))
 			return
 		}
 		cs.mergeReturns(paths, dry.Checked)
@@ -721,7 +735,7 @@ func (cs *councilScreen) showMerge(rs []exchange.MergeResult, dry bool) {
 		h.Importance = widget.DangerImportance
 		detail.SetText(st.T("council.merge.pick"))
 	}
-	d := dialog.NewCustom(st.T("council.merge"), st.T("btn.close"), container.NewBorder(h, detail, nil, nil, t), st.Win)
+	d := dialog.NewCustom(plain(st.T("council.merge")), st.T("btn.close"), container.NewBorder(h, detail, nil, nil, t), st.Win)
 	d.Resize(fyne.NewSize(1060, 420))
 	d.Show()
 }
@@ -953,7 +967,7 @@ func (cs *councilScreen) finalizeTab() fyne.CanvasObject {
 		head.TextStyle = fyne.TextStyle{Monospace: true}
 		head.Wrapping = fyne.TextWrapBreak
 		btn := widget.NewButtonWithIcon(st.T("council.reopen"), theme.ViewRefreshIcon(), func() {
-			cs.reasonDialog(st.T("council.reopen"), st.T("council.reopen.explain"), true, cs.reopen)
+			cs.reasonDialog(plain(st.T("council.reopen")), st.T("council.reopen.explain"), true, cs.reopen)
 		})
 		btn.Importance = widget.WarningImportance
 		if !may {
@@ -971,7 +985,8 @@ func (cs *councilScreen) finalizeTab() fyne.CanvasObject {
 			container.NewHBox(layout.NewSpacer(), btn),
 		)
 	}
-	return container.NewVScroll(container.NewCenter(fixedWidth(760, panel(st.T("council.finalize"), box))))
+	return container.NewVScroll(container.NewHBox(layout.NewSpacer(),
+		fixedWidth(780, container.NewVBox(panel(st.T("council.finalize"), box))), layout.NewSpacer()))
 }
 
 // ---- this laptop: key and packages, at the secretariat's file
@@ -1034,7 +1049,7 @@ func (cs *councilScreen) exportPublicKey(path string) {
 			return struct{}{}, err
 		}
 		return struct{}{}, writeFile(path, identity.MarshalPublicKey(id.Public))
-	}, func(struct{}) { st.info(st.T("council.key.export"), st.Tf("council.written", path)) })
+	}, func(struct{}) { st.info(plain(st.T("council.key.export")), st.Tf("council.written", path)) })
 }
 
 // openNewDialog opens a member package into a new workspace file.
@@ -1226,7 +1241,7 @@ func (cs *councilScreen) buildMember() {
 	if d.mpErr != nil || st.period.Finalized {
 		ret.Disable()
 	}
-	facts = append(facts, widget.NewSeparator(), container.NewHBox(ret, open), note(st.T("council.return.note")))
+	facts = append(facts, widget.NewSeparator(), ret, note(st.T("council.return.note")), open)
 	pkg := panel(st.T("council.member.title"), container.NewVBox(facts...))
 	left := container.NewVScroll(container.NewVBox(cs.keyPanel(), pkg))
 
@@ -1244,12 +1259,12 @@ func (cs *councilScreen) buildMember() {
 		}
 		right = newTable(&tableSpec{
 			cols: []column{
-				{st.T("col.unit"), 220, fyne.TextAlignLeading},
-				{st.T("col.criterion"), 80, fyne.TextAlignLeading},
-				{st.T("council.col.title"), 260, fyne.TextAlignLeading},
-				{st.T("council.col.max"), 70, fyne.TextAlignTrailing},
+				{st.T("col.unit"), 168, fyne.TextAlignLeading},
+				{st.T("col.criterion"), 76, fyne.TextAlignLeading},
+				{st.T("council.col.title"), 160, fyne.TextAlignLeading},
+				{st.T("council.col.max"), 64, fyne.TextAlignTrailing},
 				{st.T("council.col.self"), 80, fyne.TextAlignTrailing},
-				{st.T("council.col.mine"), 90, fyne.TextAlignTrailing},
+				{st.T("council.col.mine"), 96, fyne.TextAlignTrailing},
 			},
 			rows: func() int { return len(items) },
 			text: func(r, c int) string {
@@ -1307,7 +1322,7 @@ func (cs *councilScreen) writeReturn(path string) {
 		if len(r.Warnings) > 0 {
 			msg += "\n\n" + st.T("council.return.warn") + "\n" + strings.Join(r.Warnings, "\n")
 		}
-		st.info(st.T("council.return.write"), msg)
+		st.info(plain(st.T("council.return.write")), msg)
 		cs.changed()
 	})
 }
@@ -1322,7 +1337,7 @@ func (cs *councilScreen) openPackage(path string, discard bool) {
 	}, func(rep data.InstallReport, err error) {
 		if err != nil {
 			if !discard && strings.Contains(err.Error(), "changed after your last return") {
-				dialog.ShowConfirm(st.T("council.open.update"), st.T("council.open.unreturned")+"\n\n"+st.T("council.open.discard"),
+				dialog.ShowConfirm(plain(st.T("council.open.update")), st.T("council.open.unreturned")+"\n\n"+st.T("council.open.discard"),
 					func(ok bool) {
 						if ok {
 							cs.openPackage(path, true)
@@ -1335,9 +1350,9 @@ func (cs *councilScreen) openPackage(path string, discard bool) {
 		}
 		cs.lastOpen = rep
 		if rep.AlreadyOpen {
-			st.info(st.T("council.open.update"), st.Tf("council.open.already", rep.Sequence))
+			st.info(plain(st.T("council.open.update")), st.Tf("council.open.already", rep.Sequence))
 		} else {
-			st.info(st.T("council.open.update"), st.Tf("council.open.done", rep.Sequence, rep.Round, rep.Units, rep.Leaves))
+			st.info(plain(st.T("council.open.update")), st.Tf("council.open.done", rep.Sequence, rep.Round, rep.Units, rep.Leaves))
 		}
 		st.invalidate()
 		st.reloadPeriods(0)

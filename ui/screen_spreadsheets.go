@@ -1004,9 +1004,9 @@ func (ss *sheetsScreen) showImportError(err error) {
 			{st.T("sheets.col.sheet"), 110, fyne.TextAlignLeading},
 			{st.T("sheets.col.row"), 60, fyne.TextAlignTrailing},
 			{st.T("sheets.col.column"), 150, fyne.TextAlignLeading},
-			{st.T("col.unit"), 100, fyne.TextAlignLeading},
+			{st.T("col.unit"), 130, fyne.TextAlignLeading},
 			{st.T("col.criterion"), 90, fyne.TextAlignLeading},
-			{st.T("sheets.col.problem"), 460, fyne.TextAlignLeading},
+			{st.T("sheets.col.problem"), 440, fyne.TextAlignLeading},
 		},
 		rows: func() int { return len(ps) },
 		text: func(r, c int) string { return problemCell(st.lang, ps[r], c) },
@@ -1121,6 +1121,9 @@ var problemPatterns = []struct {
 	{regexp.MustCompile(`^the file is larger than (\d+) MiB$`), "sheets.pm.toolarge", false},
 }
 
+// periodRe is a period as the readers name it: "2024 full-year".
+var periodRe = regexp.MustCompile(`^(\d{4}) ([a-z-]+)$`)
+
 // problemMessage says a reader's message in the user's language when it is
 // a common one, else as the reader wrote it.
 func problemMessage(l Lang, msg string) string {
@@ -1136,6 +1139,9 @@ func problemMessage(l Lang, msg string) string {
 		for i, s := range m[1:] {
 			if p.points {
 				s = strings.Replace(s, ".", ",", 1)
+			}
+			if y := periodRe.FindStringSubmatch(s); y != nil && l.has("round."+y[2]) {
+				s = y[1] + " " + strings.ToLower(l.T("round."+y[2])) // "2024 cả năm"
 			}
 			args[i] = s
 		}
