@@ -2,12 +2,15 @@ package ui
 
 import (
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"parindex/data"
+	"parindex/exchange"
 	"parindex/identity"
 	"parindex/index"
 )
@@ -231,5 +234,193 @@ func TestCouncilEnrolRoundAndErrors(t *testing.T) {
 	mcs := newCouncilScreen(t, mb)
 	if all := strings.Join(texts(mcs.root), "\n"); strings.Contains(all, mb.T("council.merge")) || !strings.Contains(all, mb.T("council.open.new")) {
 		t.Fatalf("a member's view:\n%s", all)
+	}
+}
+
+// editSheet answers the first of the unit sheets paths with a self-assessed
+// item (self: the snapshot's self-assessments, as a CSV sheet read back does
+// not carry the points): it gives the item an explanation and extra
+// evidence, and writes the sheet back in its format.
+func editSheet(t *testing.T, paths []string, self map[[2]string]bool, explanation string) (path, unit, criterion string) {
+	t.Helper()
+	for _, path := range paths {
+		if u, c, ok := editOne(t, path, self, explanation); ok {
+			return path, u, c
+		}
+	}
+	t.Fatalf("no unit sheet has a self-assessed item: %v", paths)
+	return
+}
+
+func editOne(t *testing.T, path string, self map[[2]string]bool, explanation string) (unit, criterion string, ok bool) {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := exchange.ReadUnitSheet(f, path)
+	f.Close()
+	if err != nil {
+		t.Fatalf("%s does not read back: %v", path, err)
+	}
+	i := -1
+	for j, it := range sh.Items {
+		if self[[2]string{sh.Unit.Code, it.Criterion}] {
+			i = j
+			break
+		}
+	}
+	if i < 0 {
+		return "", "", false
+	}
+	sh.Items[i].Explanation = explanation
+	sh.Items[i].ExtraEvidence = "Biên bản bổ sung số 7"
+	err = exchange.WriteFile(path, func(w io.Writer) error {
+		if strings.HasSuffix(path, ".csv") {
+			return exchange.WriteUnitSheetCSV(w, sh)
+		}
+		return exchange.WriteUnitSheetJSON(w, sh)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sh.Unit.Code, sh.Items[i].Criterion, true
+}
+
+// TestCouncilUnitSheetsAndExplanations: the secretariat exports one sheet
+// per active unit (JSON and CSV), units answer, and the imported
+// explanations reach the self-assessments of the snapshot.
+func TestCouncilUnitSheetsAndExplanations(t *testing.T) {
+	t.Setenv(identity.ConfigEnv, "")
+	sec := newTestState(t, "TK01", English)
+	cs := newCouncilScreen(t, sec)
+	if all := strings.Join(texts(cs.root), "\n"); !strings.Contains(all, sec.T("council.sheets.export")) || !strings.Contains(all, sec.T("council.expl.import")) {
+		t.Fatalf("the secretariat is not offered unit sheets and explanations:\n%s", all)
+	}
+	active := 0
+	for _, u := range cs.d.model.Snap.Units {
+		if u.Active {
+			active++
+		}
+	}
+	files := map[string][]string{}
+	for _, format := range []string{"json", "csv"} {
+		dir := t.TempDir()
+		cs.exportUnitSheets(dir, format)
+		wait(t, sec)
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cs.lastSheets) != active || len(ents) != active || active == 0 {
+			t.Fatalf("%s: %d sheets, %d files, %d active units", format, len(cs.lastSheets), len(ents), active)
+		}
+		for _, e := range ents {
+			if filepath.Ext(e.Name()) != "."+format {
+				t.Fatalf("%s: file %s", format, e.Name())
+			}
+			files[format] = append(files[format], filepath.Join(dir, e.Name()))
+		}
+	}
+	self := map[[2]string]bool{}
+	for _, x := range cs.d.model.Snap.Self {
+		self[[2]string{x.Unit, x.Criterion}] = true
+	}
+	jf, ju, jc := editSheet(t, files["json"], self, "Đơn vị đã ban hành kế hoạch đúng hạn")
+	var rest []string // the CSV sheets of the other units
+	for _, f := range files["csv"] {
+		if !strings.Contains(filepath.Base(f), ju+".") {
+			rest = append(rest, f)
+		}
+	}
+	cf, cu, cc := editSheet(t, rest, self, "Unit's answer, sent by CSV")
+	junk := writeTemp(t, "junk.json", `{"items":[]}`)
+	cs.importExplanations([]string{jf, cf, junk})
+	wait(t, sec)
+	if len(cs.lastExpl) != 3 {
+		t.Fatalf("import: %+v", cs.lastExpl)
+	}
+	for i, r := range cs.lastExpl[:2] {
+		if r.Err != nil || r.Report.Added+r.Report.Changed != 1 {
+			t.Fatalf("file %d: %+v", i, r)
+		}
+		if msg, ok := explainOutcome(English, r); !ok || !strings.Contains(msg, "1 explanations recorded") {
+			t.Fatalf("file %d said as %q", i, msg)
+		}
+	}
+	if msg, ok := explainOutcome(Vietnamese, cs.lastExpl[2]); ok || !strings.Contains(msg, Vietnamese.T("council.refused")) {
+		t.Fatalf("junk sheet: %q (%v)", msg, cs.lastExpl[2].Err)
+	}
+	m, err := sec.loadModel() // the shared data was reloaded
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[[2]string]string{{ju, jc}: "Đơn vị đã ban hành kế hoạch đúng hạn", {cu, cc}: "Unit's answer, sent by CSV"}
+	for _, s := range m.Snap.Self {
+		if w, ok := want[[2]string{s.Unit, s.Criterion}]; ok {
+			if s.Explanation != w || !strings.Contains(s.Evidence, "Biên bản bổ sung số 7") {
+				t.Fatalf("self-assessment %s %s: %+v", s.Unit, s.Criterion, s)
+			}
+			delete(want, [2]string{s.Unit, s.Criterion})
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("explanations missing from the snapshot: %v", want)
+	}
+	// the same sheet again changes nothing
+	cs.importExplanations([]string{jf})
+	wait(t, sec)
+	if r := cs.lastExpl[0]; r.Err != nil || r.Report.Added+r.Report.Changed != 0 {
+		t.Fatalf("second import: %+v", r)
+	}
+}
+
+// TestMemberWorkspaceOpensAsItsMember: a member workspace opened through the
+// ordinary open path (start, recent files, command line) makes its member
+// the user, whatever the preferences say.
+func TestMemberWorkspaceOpensAsItsMember(t *testing.T) {
+	t.Setenv(identity.ConfigEnv, "")
+	dir := t.TempDir()
+	sec := newTestState(t, "TK01", English)
+	pkg := filepath.Join(dir, "TV03.parindex-package")
+	if _, err := exchange.ExportPackageFile(sec.db, sec.period.ID, "TV03", pkg, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	ws := filepath.Join(dir, "TV03.parindex")
+	s, err := data.Open(ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := exchange.OpenPackageFile(s, pkg, data.InstallOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// someone else's laptop, whose preferences name the chair
+	lap := newTestState(t, "TV01", English)
+	if lap.me.ID != "TV01" || lap.role != RoleChair {
+		t.Fatalf("before: me %q role %s", lap.me.ID, lap.role)
+	}
+	lap.Open(ws, false)
+	wait(t, lap)
+	if !samePath(lap.council.Path(), ws) || lap.me.ID != "TV03" || lap.role != RoleMember {
+		t.Fatalf("the member workspace opened as %q (%s)", lap.me.ID, lap.role)
+	}
+	if !strings.Contains(lap.db.Actor, "TV03") {
+		t.Fatalf("audit actor %q", lap.db.Actor)
+	}
+	// choosing another period keeps the workspace's member
+	lap.SetPeriod(lap.period.ID)
+	wait(t, lap)
+	if lap.me.ID != "TV03" {
+		t.Fatalf("after a period change: %q", lap.me.ID)
+	}
+	// back at the secretariat's file the preferences decide again
+	lap.Open(sec.db.Path(), false)
+	wait(t, lap)
+	if lap.me.ID != "TV01" {
+		t.Fatalf("back at the secretariat's file: %q", lap.me.ID)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -50,6 +51,8 @@ type councilScreen struct {
 	lastExport exchange.ExportReport
 	lastReturn exchange.ReturnReport
 	lastOpen   data.InstallReport
+	lastSheets []unitSheetFile
+	lastExpl   []explainResult
 }
 
 // councilData is what the screen loads off the UI goroutine.
@@ -321,11 +324,17 @@ func (cs *councilScreen) membersTab() fyne.CanvasObject {
 		cs.reasonDialog(plain(st.Tf("council.round.to", 3-cs.d.round)), st.Tf("council.round.explain", 3-cs.d.round), false,
 			func(reason string) { cs.setRound(3-cs.d.round, reason) })
 	})
+	sheets := widget.NewButtonWithIcon(st.T("council.sheets.export"), theme.DocumentSaveIcon(), cs.exportSheetsDialog)
+	expl := widget.NewButtonWithIcon(st.T("council.expl.import"), theme.MailReplyIcon(), cs.explanationsDialog)
 	if !secretary || cs.d.fin.Finalized {
 		merge.Disable()
 		roundBtn.Disable()
+		expl.Disable()
 	}
-	tools := container.NewBorder(nil, nil, nil, container.NewHBox(roundBtn, merge),
+	if !secretary {
+		sheets.Disable()
+	}
+	tools := container.NewBorder(nil, nil, nil, container.NewHBox(sheets, expl, roundBtn, merge),
 		note(st.T("council.members.note")))
 	s := container.NewHSplit(t, container.NewVScroll(detail))
 	s.Offset = 0.69
@@ -1357,4 +1366,207 @@ func (cs *councilScreen) openPackage(path string, discard bool) {
 		st.invalidate()
 		st.reloadPeriods(0)
 	})
+}
+
+// ---- rounds and explanations (secretariat): unit sheets out, explanations in
+
+// unitSheetFile is one unit sheet written by exportUnitSheets.
+type unitSheetFile struct {
+	Unit  string
+	Path  string
+	Items int
+}
+
+// explainResult is what importing one answered unit sheet did.
+type explainResult struct {
+	File   string
+	Unit   string
+	Report data.ApplyReport
+	Err    error
+}
+
+// sheetFileName is the file name of a unit's sheet: the unit code with the
+// characters file systems refuse replaced.
+func sheetFileName(unit, format string) string {
+	safe := strings.Map(func(r rune) rune {
+		if strings.ContainsRune(`/\:*?"<>| `, r) || r < ' ' {
+			return '-'
+		}
+		return r
+	}, unit)
+	return "giai-trinh-" + safe + "." + format
+}
+
+// exportUnitSheets writes the sheet of every active unit of the period into
+// dir, one file per unit, in format "json" or "csv" (exchange.ExportUnitSheet).
+func (cs *councilScreen) exportUnitSheets(dir, format string) {
+	st := cs.st
+	s, pid := st.db, st.period.ID
+	var units []string
+	if cs.d.model != nil {
+		for _, u := range cs.d.model.Snap.Units {
+			if u.Active {
+				units = append(units, u.Code)
+			}
+		}
+	}
+	sheetJob(st, "council.progress.sheets", func(progress exchange.Progress) ([]unitSheetFile, error) {
+		out := make([]unitSheetFile, 0, len(units))
+		for i, u := range units {
+			path := filepath.Join(dir, sheetFileName(u, format))
+			var sh *exchange.UnitSheet
+			err := exchange.WriteFile(path, func(w io.Writer) error {
+				var err error
+				sh, err = exchange.ExportUnitSheet(s, pid, u, format, w, time.Time{})
+				return err
+			})
+			if err != nil {
+				return out, err
+			}
+			out = append(out, unitSheetFile{Unit: u, Path: path, Items: len(sh.Items)})
+			progress(i+1, len(units))
+		}
+		return out, nil
+	}, func(fs []unitSheetFile, err error) {
+		cs.lastSheets = fs
+		if err != nil {
+			cs.showCouncilError(err)
+			return
+		}
+		st.info(plain(st.T("council.sheets.export")), st.Tf("council.sheets.done", len(fs), dir))
+	})
+}
+
+// importExplanations records the explanations of answered unit sheets, each
+// file on its own (exchange.ImportExplanations), then reloads the shared data.
+func (cs *councilScreen) importExplanations(paths []string) {
+	st := cs.st
+	s, pid := st.db, st.period.ID
+	sheetJob(st, "council.progress.expl", func(progress exchange.Progress) ([]explainResult, error) {
+		out := make([]explainResult, 0, len(paths))
+		for i, p := range paths {
+			r := explainResult{File: p}
+			f, err := os.Open(p)
+			if err == nil {
+				var sh *exchange.UnitSheet
+				r.Report, sh, err = exchange.ImportExplanations(s, pid, f, filepath.Base(p))
+				f.Close()
+				if sh != nil {
+					r.Unit = sh.Unit.Code
+				}
+			}
+			r.Err = err
+			out = append(out, r)
+			progress(i+1, len(paths))
+		}
+		return out, nil
+	}, func(rs []explainResult, err error) {
+		cs.lastExpl = rs
+		if err != nil {
+			cs.showCouncilError(err)
+			return
+		}
+		cs.showExplanations(rs)
+		cs.changed()
+	})
+}
+
+// explainOutcome says what importing one file did, in the user's language.
+func explainOutcome(l Lang, r explainResult) (string, bool) {
+	if r.Err != nil {
+		return l.T("council.refused") + ": " + councilMessage(l, r.Err), false
+	}
+	return l.Tf("council.expl.counts", r.Unit, r.Report.Added+r.Report.Changed, r.Report.Unchanged), true
+}
+
+// exportSheetsDialog asks for the format and the folder of the unit sheets.
+func (cs *councilScreen) exportSheetsDialog() {
+	st := cs.st
+	formats := []string{st.T("council.sheets.json"), st.T("council.sheets.csv")}
+	radio := widget.NewRadioGroup(formats, nil)
+	radio.Horizontal = true
+	radio.SetSelected(formats[0])
+	items := []*widget.FormItem{
+		widget.NewFormItem("", note(st.T("council.sheets.note"))),
+		widget.NewFormItem(st.T("council.sheets.format"), radio),
+	}
+	d := dialog.NewForm(plain(st.T("council.sheets.export")), st.T("council.sheets.choose"), st.T("btn.cancel"), items, func(ok bool) {
+		if !ok {
+			return
+		}
+		format := "json"
+		if radio.Selected == formats[1] {
+			format = "csv"
+		}
+		chooseFolder(st, func(u fyne.ListableURI) { cs.exportUnitSheets(u.Path(), format) })
+	}, st.Win)
+	d.Resize(fyne.NewSize(600, 260))
+	d.Show()
+}
+
+// explanationsDialog gathers answered unit sheets (JSON or CSV) and imports them.
+func (cs *councilScreen) explanationsDialog() {
+	st := cs.st
+	var paths []string
+	count := widget.NewLabel("")
+	list := widget.NewList(func() int { return len(paths) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return container.NewBorder(nil, nil, widget.NewIcon(theme.FileIcon()), nil, l)
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			o.(*fyne.Container).Objects[0].(*widget.Label).SetText(filepath.Base(paths[i]))
+		})
+	add := func(p string) {
+		for _, q := range paths {
+			if q == p {
+				return
+			}
+		}
+		paths = append(paths, p)
+		count.SetText(st.Tf("sheets.nfiles", len(paths)))
+		list.Refresh()
+	}
+	count.SetText(st.Tf("sheets.nfiles", 0))
+	addFile := widget.NewButtonWithIcon(st.T("sheets.addfile"), theme.FileIcon(), func() {
+		chooseFile(st, []string{".json", ".csv"}, add)
+	})
+	top := container.NewVBox(note(st.T("council.expl.note")), container.NewHBox(addFile))
+	body := container.NewBorder(top, count, nil, nil, list)
+	d := dialog.NewCustomConfirm(plain(st.T("council.expl.import")), st.T("council.expl.do"), st.T("btn.cancel"), body, func(ok bool) {
+		if !ok {
+			return
+		}
+		if len(paths) == 0 {
+			st.info(plain(st.T("council.expl.import")), st.T("sheets.nofiles"))
+			return
+		}
+		cs.importExplanations(paths)
+	}, st.Win)
+	d.Resize(fyne.NewSize(640, 420))
+	d.Show()
+}
+
+// showExplanations lists what importing each answered sheet did.
+func (cs *councilScreen) showExplanations(rs []explainResult) {
+	st := cs.st
+	lines := make([]fyne.CanvasObject, 0, 2*len(rs))
+	for _, r := range rs {
+		s, ok := explainOutcome(st.lang, r)
+		l := wrapLabel(filepath.Base(r.File) + ": " + s)
+		if ok {
+			l.Importance = widget.SuccessImportance
+		} else {
+			l.Importance = widget.DangerImportance
+		}
+		lines = append(lines, l)
+		if r.Err != nil {
+			lines = append(lines, note(r.Err.Error()))
+		}
+	}
+	lines = append(lines, note(st.T("council.expl.after")))
+	d := dialog.NewCustom(plain(st.T("council.expl.import")), st.T("btn.close"), container.NewVScroll(container.NewVBox(lines...)), st.Win)
+	d.Resize(fyne.NewSize(760, 380))
+	d.Show()
 }

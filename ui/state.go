@@ -359,31 +359,53 @@ func (st *State) Close() {
 // and then calls done on the UI goroutine.
 func (st *State) loadMembers(done func()) {
 	c, pid := st.council, st.period.ID
-	run(st, func() ([]index.CouncilMember, error) {
-		if c == nil || pid == 0 {
-			return nil, nil
+	type council struct {
+		members []index.CouncilMember
+		owner   string // the member whose workspace the file is, "" at the secretariat
+	}
+	run(st, func() (council, error) {
+		var r council
+		if c == nil {
+			return r, nil
 		}
-		return c.Members(pid)
-	}, func(ms []index.CouncilMember, err error) {
+		ws, err := c.Workspace()
+		if err != nil {
+			return r, err
+		}
+		if ws.Mode == data.ModeMember {
+			r.owner = ws.MemberID
+		}
+		if pid == 0 {
+			return r, nil
+		}
+		r.members, err = c.Members(pid)
+		return r, err
+	}, func(r council, err error) {
 		if err != nil {
 			st.showError(err)
 		}
-		st.members = ms
-		st.settleIdentity()
+		st.members = r.members
+		st.settleIdentity(r.owner)
 		done()
 	})
 }
 
-// settleIdentity picks the member saved in the preferences, or else the
-// council's first secretary, and makes them the audit actor.
-func (st *State) settleIdentity() {
+// settleIdentity picks who the user is: in a member's workspace (owner set)
+// that member, however the file was opened; else the member saved in the
+// preferences, or else the council's first secretary. The user becomes the
+// audit actor.
+func (st *State) settleIdentity(owner string) {
 	st.me = index.CouncilMember{}
+	want := st.prefs.Member
+	if owner != "" {
+		want = owner
+	}
 	for _, m := range st.members {
-		if m.ID == st.prefs.Member {
+		if m.ID == want {
 			st.me = m
 		}
 	}
-	if st.me.ID == "" {
+	if st.me.ID == "" && owner == "" {
 		for _, m := range st.members {
 			if m.Role == index.Secretary {
 				st.me = m
