@@ -24,12 +24,11 @@ var (
 	}
 )
 
-func TestMain(m *testing.M) {
-	code := m.Run()
+// removeNational deletes the national-scale file built for the benchmarks.
+func removeNational() {
 	if national.dir != "" {
 		os.RemoveAll(national.dir)
 	}
-	os.Exit(code)
 }
 
 // newNationalStore creates a store with the national framework and an empty period.

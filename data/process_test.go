@@ -3,6 +3,7 @@ package data
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"io"
@@ -39,11 +40,38 @@ func crashKey(i int) (unit, crit string, round int, pts index.Points) {
 	return
 }
 
-// child starts this test binary running only the named child test.
+// TestMain runs a child's work instead of the tests when this binary was
+// started as a child process by one of the tests below.
+func TestMain(m *testing.M) {
+	if name := os.Getenv(envChild); name != "" {
+		work, ok := children[name]
+		if !ok {
+			fmt.Fprintf(os.Stderr, "unknown child %q\n", name)
+			os.Exit(2)
+		}
+		if err := work(); err != nil {
+			fmt.Println("error", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}
+	code := m.Run()
+	removeNational()
+	os.Exit(code)
+}
+
+// children are the jobs a test can start in a separate process of this binary.
+var children = map[string]func() error{
+	"crashChild":    crashChild,
+	"holdLockChild": holdLockChild,
+	"writerChild":   writerChild,
+}
+
+// child starts this test binary as the named child process.
 func child(t *testing.T, ctx context.Context, name string, env ...string) (*exec.Cmd, io.ReadCloser, io.WriteCloser) {
 	t.Helper()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^"+name+"$", "-test.count=1")
-	cmd.Env = append(append(os.Environ(), envChild+"=1"), env...)
+	cmd := exec.CommandContext(ctx, os.Args[0])
+	cmd.Env = append(append(os.Environ(), envChild+"="+name), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	must(t, err)
@@ -54,37 +82,37 @@ func child(t *testing.T, ctx context.Context, name string, env ...string) (*exec
 }
 
 // childStore opens the store a child works on.
-func childStore(t *testing.T) (*Store, int64) {
+func childStore() (*Store, int64, error) {
 	s, err := Open(os.Getenv(envDB))
 	if err != nil {
-		t.Fatal(err)
+		return nil, 0, err
 	}
 	s.Actor = "child " + os.Getenv(envMember)
 	pid, _ := strconv.ParseInt(os.Getenv(envPeriod), 10, 64)
-	return s, pid
+	return s, pid, nil
 }
 
-// TestCrashChild is the child of TestCrash: it writes appraisals one by one,
+// crashChild is the child of TestCrash: it writes appraisals one by one,
 // each in its own transaction, and reports each after its commit returns,
 // until it is killed.
-func TestCrashChild(t *testing.T) {
-	if os.Getenv(envChild) == "" {
-		t.Skip("child process of TestCrash")
+func crashChild() error {
+	s, pid, err := childStore()
+	if err != nil {
+		return err
 	}
-	s, pid := childStore(t)
 	member := os.Getenv(envMember)
 	fmt.Println("ready")
 	for i := 0; i < 400; i++ {
 		unit, crit, round, pts := crashKey(i)
 		a := index.AppraisalScore{Member: member, Unit: unit, Criterion: crit, Round: round, Points: pts}
 		if err := s.SetAppraisal(pid, a); err != nil {
-			fmt.Println("error", err)
-			os.Exit(1)
+			return err
 		}
 		fmt.Printf("committed %d\n", i)
 	}
 	fmt.Println("done")
 	time.Sleep(time.Minute) // wait to be killed
+	return nil
 }
 
 // TestCrash kills a writing child at random moments and checks that the file
@@ -114,7 +142,7 @@ func TestCrash(t *testing.T) {
 	for r := 0; r < runs; r++ {
 		member := fmt.Sprintf("c%02d", r)
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		cmd, out, _ := child(t, ctx, "TestCrashChild", envDB+"="+s.Path(), envPeriod+"="+strconv.FormatInt(pid, 10), envMember+"="+member)
+		cmd, out, _ := child(t, ctx, "crashChild", envDB+"="+s.Path(), envPeriod+"="+strconv.FormatInt(pid, 10), envMember+"="+member)
 		lines := make(chan string)
 		go func() {
 			sc := bufio.NewScanner(out)
@@ -177,24 +205,29 @@ func TestCrash(t *testing.T) {
 	}
 }
 
-// TestHoldLockChild is the child of TestBusy: it takes the write lock and
+// holdLockChild is the child of TestBusy: it takes the write lock and
 // holds it until its stdin closes or it is killed.
-func TestHoldLockChild(t *testing.T) {
-	if os.Getenv(envChild) == "" {
-		t.Skip("child process of TestBusy")
+func holdLockChild() error {
+	db, err := sql.Open("sqlite", dsn(os.Getenv(envDB), time.Second))
+	if err != nil {
+		return err
 	}
-	db := rawDB(t, os.Getenv(envDB))
-	conn, err := db.Conn(context.Background())
-	must(t, err)
-	if _, err := conn.ExecContext(context.Background(), `BEGIN IMMEDIATE`); err != nil {
-		t.Fatal(err)
+	defer db.Close()
+	ctx := context.Background()
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
 	}
-	if _, err := conn.ExecContext(context.Background(), `UPDATE units SET name = name || ' (khóa)'`); err != nil {
-		t.Fatal(err)
+	if _, err := conn.ExecContext(ctx, `BEGIN IMMEDIATE`); err != nil {
+		return err
+	}
+	if _, err := conn.ExecContext(ctx, `UPDATE units SET name = name || ' (khóa)'`); err != nil {
+		return err
 	}
 	fmt.Println("locked")
 	io.Copy(io.Discard, os.Stdin)
-	conn.ExecContext(context.Background(), `ROLLBACK`)
+	_, err = conn.ExecContext(ctx, `ROLLBACK`)
+	return err
 }
 
 // TestBusy checks that a write while another process holds the write lock
@@ -211,7 +244,7 @@ func TestBusy(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	cmd, out, in := child(t, ctx, "TestHoldLockChild", envDB+"="+path)
+	cmd, out, in := child(t, ctx, "holdLockChild", envDB+"="+path)
 	sc := bufio.NewScanner(out)
 	if !sc.Scan() || sc.Text() != "locked" {
 		t.Fatalf("child did not lock: %q", sc.Text())
@@ -249,13 +282,13 @@ func TestBusy(t *testing.T) {
 	}
 }
 
-// TestWriterChild is the child of TestConcurrentWriters: once told to go,
+// writerChild is the child of TestConcurrentWriters: once told to go,
 // it writes count appraisals, each in its own transaction.
-func TestWriterChild(t *testing.T) {
-	if os.Getenv(envChild) == "" {
-		t.Skip("child process of TestConcurrentWriters")
+func writerChild() error {
+	s, pid, err := childStore()
+	if err != nil {
+		return err
 	}
-	s, pid := childStore(t)
 	n, _ := strconv.Atoi(os.Getenv(envCount))
 	member := os.Getenv(envMember)
 	fmt.Println("ready")
@@ -263,10 +296,11 @@ func TestWriterChild(t *testing.T) {
 	for i := 0; i < n; i++ {
 		unit, crit, round, pts := crashKey(i)
 		if err := s.SetAppraisal(pid, index.AppraisalScore{Member: member, Unit: unit, Criterion: crit, Round: round, Points: pts}); err != nil {
-			t.Fatal(err)
+			return err
 		}
 	}
 	fmt.Println("done")
+	return nil
 }
 
 // TestConcurrentWriters runs two writing processes at once: both succeed,
@@ -290,7 +324,7 @@ func TestConcurrentWriters(t *testing.T) {
 	var outs []*bufio.Reader
 	var ins []io.WriteCloser
 	for _, m := range []string{"w1", "w2"} {
-		cmd, out, in := child(t, ctx, "TestWriterChild", envDB+"="+s.Path(), envPeriod+"="+strconv.FormatInt(pid, 10),
+		cmd, out, in := child(t, ctx, "writerChild", envDB+"="+s.Path(), envPeriod+"="+strconv.FormatInt(pid, 10),
 			envMember+"="+m, envCount+"="+strconv.Itoa(n))
 		r := bufio.NewReader(out)
 		if l, _ := r.ReadString('\n'); l != "ready\n" {

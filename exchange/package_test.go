@@ -495,12 +495,11 @@ func checkNFC(t *testing.T, s string) {
 	}
 }
 
-// TestWriteSeedCorpus keeps the seed corpora under testdata/fuzz in step
-// with the formats: go test ./exchange -run TestWriteSeedCorpus -update-package-corpus.
-func TestWriteSeedCorpus(t *testing.T) {
-	if !*updateCorpus {
-		t.Skip("run with -update-package-corpus to rewrite the seed corpora")
-	}
+// TestSeedCorpus keeps the seed corpora under testdata/fuzz in step with the
+// formats: it fails when a committed seed differs from what the current
+// writers produce; go test ./exchange -run TestSeedCorpus -update-package-corpus
+// rewrites them.
+func TestSeedCorpus(t *testing.T) {
 	id := testIdentity(1)
 	pkg := packageBytes(t, testPackage(t))
 	ret := returnBytes(t, testReturn(), id)
@@ -550,7 +549,14 @@ func TestWriteSeedCorpus(t *testing.T) {
 		}
 		for name, b := range files {
 			body := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", b)
-			if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			path := filepath.Join(dir, name)
+			if !*updateCorpus {
+				if old, err := os.ReadFile(path); err != nil || string(old) != body {
+					t.Errorf("seed %s is missing or out of date (%v): run go test ./exchange -run TestSeedCorpus -update-package-corpus", path, err)
+				}
+				continue
+			}
+			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
