@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -34,12 +35,43 @@ func minimalPDF() []byte {
 	return b.Bytes()
 }
 
-// TestWriteTestdata rewrites testdata/blank.pdf (used by the example) and the seed
-// corpus of FuzzVerify (small signed files).
-func TestWriteTestdata(t *testing.T) {
-	if os.Getenv("SIGN_WRITE_TESTDATA") == "" {
-		t.Skip("set SIGN_WRITE_TESTDATA=1 to rewrite testdata/blank.pdf and testdata/fuzz/FuzzVerify")
+// TestTestdata checks the committed test data: testdata/blank.pdf (used by
+// the example) is what minimalPDF writes, and the signed seeds of FuzzVerify
+// still verify as valid. With SIGN_WRITE_TESTDATA=1 it rewrites them.
+func TestTestdata(t *testing.T) {
+	dir := filepath.Join("testdata", "fuzz", "FuzzVerify")
+	if os.Getenv("SIGN_WRITE_TESTDATA") != "" {
+		writeTestdata(t, dir)
 	}
+	blank, err := os.ReadFile(filepath.Join("testdata", "blank.pdf"))
+	if err != nil || !bytes.Equal(blank, minimalPDF()) {
+		t.Fatalf("testdata/blank.pdf is missing or out of date (%v): rerun with SIGN_WRITE_TESTDATA=1", err)
+	}
+	for name, want := range map[string]int{"signed-once": 1, "signed-twice": 2} {
+		seed, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.SplitN(string(seed), "\n", 3)
+		quoted := strings.TrimSuffix(strings.TrimPrefix(lines[1], "[]byte("), ")")
+		pdf, err := strconv.Unquote(quoted)
+		if err != nil {
+			t.Fatalf("seed %s: %v", name, err)
+		}
+		infos, err := Verify([]byte(pdf), nil)
+		if err != nil || len(infos) != want {
+			t.Fatalf("seed %s: %d signatures, %v; want %d", name, len(infos), err, want)
+		}
+		for _, si := range infos {
+			if !si.Valid || !si.PAdES {
+				t.Errorf("seed %s: signature %s not valid PAdES: %v", name, si.Field, si.Problems)
+			}
+		}
+	}
+}
+
+// writeTestdata rewrites testdata/blank.pdf and the signed seeds of FuzzVerify.
+func writeTestdata(t *testing.T, dir string) {
 	if err := os.WriteFile(filepath.Join("testdata", "blank.pdf"), minimalPDF(), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +84,6 @@ func TestWriteTestdata(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := filepath.Join("testdata", "fuzz", "FuzzVerify")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
 	}
