@@ -295,11 +295,21 @@ func TestVerifyDetectsAnyChangedByte(t *testing.T) {
 			t.Fatalf("byte %d (%q) changed and the signature is still valid", i, signed[i])
 		}
 	}
-	// A changed bit inside the CMS (here in the signature value at its end).
+	// A changed character inside the CMS (here in the signature value at its
+	// end): whether it stays a hex digit or not, the signature is there and
+	// invalid.
 	cms := trimDER(mustHexDecode(t, signed[br[1]+1:br[2]-1]))
-	infos, err = Verify(flip(signed, int(br[1])+1+2*len(cms)-3), []*x509.Certificate{d.ca})
-	if err != nil || len(infos) != 1 || infos[0].Valid {
-		t.Fatalf("changed signature value: %v %+v", err, infos)
+	at := int(br[1]) + 1 + 2*len(cms) - 3
+	for _, c := range []byte{'0', '7', 'a', 'f', 'g'} {
+		if c == signed[at] {
+			continue
+		}
+		changed := append([]byte(nil), signed...)
+		changed[at] = c
+		infos, err = Verify(changed, []*x509.Certificate{d.ca})
+		if err != nil || len(infos) != 1 || infos[0].Valid || infos[0].OK() {
+			t.Fatalf("signature value character set to %q: %v %+v", c, err, infos)
+		}
 	}
 }
 

@@ -73,13 +73,22 @@ func Verify(pdf []byte, extraRoots []*x509.Certificate) ([]SignatureInfo, error)
 		sig  pdfDict
 	}
 	var sigs []found
+	var damaged []SignatureInfo
 	seen := map[string]bool{}
 	f.walkFields(catalog, func(name string, ft pdfName, d pdfDict) {
 		if ft != "Sig" {
 			return
 		}
-		v := f.dict(d["V"])
+		vref, signed := d["V"]
+		v := f.dict(vref)
 		if v == nil {
+			if signed && vref != nil {
+				// A signed field whose signature dictionary no longer
+				// parses (e.g. a changed byte in /Contents) is an invalid
+				// signature, never a missing one.
+				damaged = append(damaged, SignatureInfo{Field: name,
+					Problems: []string{"the signature dictionary is damaged and cannot be read"}})
+			}
 			return // an empty signature field
 		}
 		var key bytes.Buffer
@@ -102,6 +111,7 @@ func Verify(pdf []byte, extraRoots []*x509.Certificate) ([]SignatureInfo, error)
 	for _, s := range sigs {
 		out = append(out, checkSignature(f, s.name, s.ref, s.sig, roots))
 	}
+	out = append(out, damaged...)
 	sort.SliceStable(out, func(i, j int) bool {
 		return out[i].ByteRange[2]+out[i].ByteRange[3] < out[j].ByteRange[2]+out[j].ByteRange[3]
 	})
