@@ -193,11 +193,7 @@ func runMembersList(e *Env, period int64, format string) error {
 	if err := oneOf("--format", format, "table", "json"); err != nil {
 		return err
 	}
-	s, err := e.Store()
-	if err != nil {
-		return err
-	}
-	p, err := e.period(period)
+	s, p, err := e.storePeriod(period)
 	if err != nil {
 		return err
 	}
@@ -262,11 +258,7 @@ func unitsCommand() *command {
 				if err := oneOf("--format", *format, "table", "json"); err != nil {
 					return err
 				}
-				s, err := e.Store()
-				if err != nil {
-					return err
-				}
-				p, err := e.period(*period)
+				s, p, err := e.storePeriod(*period)
 				if err != nil {
 					return err
 				}
@@ -289,6 +281,17 @@ func unitsCommand() *command {
 			},
 		}},
 	}
+}
+
+// storePeriod opens the council file and finds the period with the given
+// ID (0 = the latest): what almost every command starts with.
+func (e *Env) storePeriod(id int64) (*data.Store, index.Period, error) {
+	s, err := e.Store()
+	if err != nil {
+		return nil, index.Period{}, err
+	}
+	p, err := e.period(id)
+	return s, p, err
 }
 
 // period returns the period with the given ID, or the latest when id is 0.

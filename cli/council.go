@@ -73,11 +73,7 @@ func membersEnrolCommand() *command {
 			if *member == "" || (*key == "") == !*clear {
 				return usagef("members enrol needs --member and either --key or --clear")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}
@@ -495,11 +491,7 @@ func decideCommand() *command {
 			if *unit == "" || *crit == "" || *reason == "" {
 				return usagef("decide needs --unit, --criterion and --reason")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}
@@ -556,11 +548,7 @@ func finalizeCommand() *command {
 			if len(args) > 0 || *reason == "" {
 				return usagef("finalize needs --reason TEXT and no arguments")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}
@@ -590,11 +578,7 @@ func reopenCommand() *command {
 			if len(args) > 0 || *reason == "" {
 				return usagef("reopen needs --reason TEXT and no arguments")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}

@@ -45,11 +45,7 @@ func packageExportCommand() *command {
 			if len(args) > 0 || *member == "" || *out == "" {
 				return usagef("package export needs --member ID and --out FILE, and no arguments")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}
@@ -123,11 +119,7 @@ func packageReturnCommand() *command {
 			if len(args) > 0 || *out == "" {
 				return usagef("package return needs --out FILE and no arguments")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}
@@ -255,11 +247,7 @@ func packageRoundCommand() *command {
 			if len(args) > 1 {
 				return usagef("package round takes at most one argument: 1 or 2")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}
@@ -397,11 +385,7 @@ func packageUnitSheetCommand() *command {
 			if err := oneOf("--format", f, "json", "csv"); err != nil {
 				return err
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}
@@ -434,11 +418,7 @@ func packageExplanationsCommand() *command {
 			if len(args) == 0 {
 				return usagef("package explanations needs one or more unit sheet FILEs")
 			}
-			s, err := e.Store()
-			if err != nil {
-				return err
-			}
-			p, err := e.period(*period)
+			s, p, err := e.storePeriod(*period)
 			if err != nil {
 				return err
 			}

@@ -36,11 +36,7 @@ func settingsCommand() *command {
 					if err := oneOf("--format", *format, "table", "json"); err != nil {
 						return err
 					}
-					s, err := e.Store()
-					if err != nil {
-						return err
-					}
-					p, err := e.period(*period)
+					s, p, err := e.storePeriod(*period)
 					if err != nil {
 						return err
 					}
@@ -79,11 +75,7 @@ func settingsCommand() *command {
 						}
 						changes[k] = strings.ReplaceAll(v, `\n`, "\n")
 					}
-					s, err := e.Store()
-					if err != nil {
-						return err
-					}
-					p, err := e.period(*period)
+					s, p, err := e.storePeriod(*period)
 					if err != nil {
 						return err
 					}

@@ -300,7 +300,7 @@ func TestDeterminism(t *testing.T) {
 
 func TestDeterminismNational(t *testing.T) {
 	if testing.Short() {
-		t.Skip("national scale")
+		t.Skip("testing.Short: the national-scale determinism check runs without -short")
 	}
 	a := gen(t, National)
 	b, err := Generate(National, 1)

@@ -84,7 +84,7 @@ func TestConcurrentCreation(t *testing.T) {
 
 func TestExposedKeyRefused(t *testing.T) {
 	if runtime.GOOS == "windows" {
-		t.Skip("permissions are ACLs on Windows")
+		t.Skip("runtime.GOOS is windows: file permissions are ACLs there")
 	}
 	dir := t.TempDir()
 	id, err := LoadOrCreate(dir)

@@ -218,7 +218,7 @@ func TestRenderPNG(t *testing.T) {
 // the member scored). With REPORT_PNG set, the PDFs are kept there for a look.
 func TestRenderCityScale(t *testing.T) {
 	if testing.Short() {
-		t.Skip("-short")
+		t.Skip("testing.Short: the city-scale render runs without -short")
 	}
 	qpdf := need(t, "qpdf")
 	pdftotext := need(t, "pdftotext")
